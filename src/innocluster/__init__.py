@@ -1,0 +1,22 @@
+"""innocluster: simulate, measure and steer innovation clusters.
+
+>>> import innocluster as ic
+>>> run = ic.simulate("benchmark", seed=1, steps=5, overrides={"n0": 1000})
+>>> run.save("out/bench")          # doctest: +SKIP
+>>> again = ic.load_run("out/bench")  # doctest: +SKIP
+"""
+
+from innocluster._version import __version__
+from innocluster.errors import InnoclusterError
+from innocluster.run import Run, load_run, simulate
+from innocluster.scenario import load_scenario, preset_names
+
+__all__ = [
+    "InnoclusterError",
+    "Run",
+    "__version__",
+    "load_run",
+    "load_scenario",
+    "preset_names",
+    "simulate",
+]

@@ -1,0 +1,135 @@
+"""The ``innocluster`` command: a thin layer over the Python API.
+
+User mistakes arrive here as :class:`~innocluster.errors.InnoclusterError` and leave as one line
+on standard error with exit code 2, no traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from innocluster._version import __version__
+from innocluster.errors import InnoclusterError
+from innocluster.run import Run, simulate
+from innocluster.scenario import load_scenario, preset_description, preset_names
+
+app = typer.Typer(
+    name="innocluster",
+    help="Simulate, measure and steer innovation clusters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"innocluster {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """Simulate, measure and steer innovation clusters."""
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="A preset name (see `scenarios`) or a TOML file.")],
+    steps: Annotated[int | None, typer.Option(help="Steps to simulate (default: the scenario's).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of every random draw of the run.")] = 0,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a value: SECTION.KEY=VALUE (repeatable)."),
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
+) -> None:
+    """Simulate a scenario and write its cluster tables, scenario.toml and run.json."""
+    with _user_errors():
+        resolved = load_scenario(scenario, set_ or [])
+        folder = out or Path("out") / resolved.name
+        if folder.exists() and not folder.is_dir():
+            raise InnoclusterError(f"output '{folder}' exists and is not a folder")
+        with _Progress() as progress:
+            result = simulate(resolved, seed=seed, steps=steps, on_step=progress.update)
+        result.save(folder)
+    _print_summary(result, folder)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the scenario presets, one line each."""
+    for name in preset_names():
+        console.print(f"[bold]{name}[/bold]  {preset_description(name)}", highlight=False)
+
+
+class _user_errors:
+    """Turn a user mistake into one line on stderr and exit code 2."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if isinstance(error, InnoclusterError):
+            errors.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(code=2)
+        return False
+
+
+class _Progress:
+    """A progress bar that appears only when the run looks longer than about two seconds."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._bar: Progress | None = None
+        self._task = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, step: int, steps: int) -> None:
+        """Called after each step."""
+        if self._bar is None:
+            elapsed = time.perf_counter() - self._start
+            if elapsed / step * steps < 2.0 or not console.is_terminal:
+                return
+            self._bar = Progress(
+                TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(), console=console, transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("run", total=steps)
+        self._bar.update(self._task, completed=step)
+
+
+def _print_summary(result: Run, folder: Path) -> None:
+    table = Table(title=f"{result.scenario.name}: seed {result.seed}, {result.scenario.steps} steps",
+                  show_header=True, header_style="bold")
+    table.add_column("indicator (last step)")
+    table.add_column("value", justify="right")
+    for name, value in result.final().items():
+        if name != "step":
+            table.add_row(name, f"{value:,.4g}" if isinstance(value, float) else f"{value:,}")
+    for name, frame in result.tables.items():
+        table.add_row(f"rows in {name}", f"{frame.num_rows:,}")
+    table.add_row("wall time", f"{result.info['wall_seconds']:.2f} s")
+    console.print(table)
+    console.print(f"wrote {folder}/", highlight=False)

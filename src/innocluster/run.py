@@ -1,0 +1,227 @@
+"""The Python API of a run: :func:`simulate`, :class:`Run`, :func:`load_run`.
+
+>>> import innocluster as ic
+>>> run = ic.simulate("benchmark", seed=1, steps=3, overrides={"n0": 500})
+>>> run.indicators.columns.tolist()
+['step', 'n_orgs', 'total_knowledge', 'mean_pool', 'grid_gini']
+
+A run folder holds the four cluster tables as Parquet, ``scenario.toml`` (the fully resolved
+scenario: ``simulate("DIR/scenario.toml", seed=S)`` repeats the run exactly) and ``run.json``
+(package version, seed, steps, wall time).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from innocluster._version import __version__
+from innocluster.engine import Simulation, run_model
+from innocluster.errors import InnoclusterError
+from innocluster.models import MODELS
+from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
+from innocluster.tables import (
+    ALLIANCES,
+    ORGANIZATIONS,
+    PATENTS,
+    TableSchema,
+    from_arrays,
+    indicators_schema,
+    read_table,
+    write_table,
+)
+
+__all__ = ["Run", "simulate", "load_run", "TABLE_NAMES"]
+
+#: The cluster tables of a run, in the order they are written.
+TABLE_NAMES = ("organizations", "patents", "alliances", "indicators")
+
+
+@dataclass
+class Run:
+    """A finished run: its scenario, seed, cluster tables and facts about the run.
+
+    Attributes:
+        scenario: the fully resolved scenario.
+        seed: the run's seed.
+        tables: the cluster tables as pyarrow tables, by name (:data:`TABLE_NAMES`).
+        info: package version, model, seed, steps, wall seconds and per-part timings.
+    """
+
+    scenario: Scenario
+    seed: int
+    tables: dict[str, pa.Table]
+    info: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def organizations(self) -> pd.DataFrame:
+        """One row per organisation, alive or exited (see ``docs/data-formats.md``)."""
+        return _to_pandas(self.tables["organizations"])
+
+    @property
+    def patents(self) -> pd.DataFrame:
+        """One row per patent (empty, with its columns, for models without patents)."""
+        return _to_pandas(self.tables["patents"])
+
+    @property
+    def alliances(self) -> pd.DataFrame:
+        """One row per alliance (empty, with its columns, for models without alliances)."""
+        return _to_pandas(self.tables["alliances"])
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """One row per step: the model's indicators."""
+        return _to_pandas(self.tables["indicators"])
+
+    def final(self) -> dict[str, float]:
+        """The indicators of the last step."""
+        table = self.tables["indicators"]
+        return {name: table.column(name)[-1].as_py() for name in table.column_names}
+
+    def save(self, path: str | Path) -> Path:
+        """Write the run into folder ``path`` (created if needed); returns the folder.
+
+        Everything is written into a temporary folder first and then moved into place, so an
+        interrupted save leaves no half-written table. Files of other names in the folder are
+        left alone.
+        """
+        target = Path(path)
+        if target.exists() and not target.is_dir():
+            raise InnoclusterError(f"output '{target}' exists and is not a folder")
+        target.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".innocluster-", dir=target))
+        try:
+            for name in TABLE_NAMES:
+                write_table(self.tables[name], staging / f"{name}.parquet")
+            (staging / "scenario.toml").write_text(scenario_to_toml(self.scenario), "utf-8")
+            (staging / "run.json").write_text(json.dumps(self.info, indent=2) + "\n", "utf-8")
+            for item in sorted(staging.iterdir()):
+                os.replace(item, target / item.name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+
+def simulate(
+    scenario: str | Path | ScenarioBase | dict[str, Any] = "default",
+    seed: int = 0,
+    steps: int | None = None,
+    overrides: dict[str, Any] | list[str] | None = None,
+    *,
+    on_step: Callable[[int, int], None] | None = None,
+) -> Run:
+    """Simulate a scenario and return its cluster tables.
+
+    Args:
+        scenario: a preset name, a path to a TOML file, a mapping or a validated scenario.
+        seed: the run's seed (non-negative integer); every random draw derives from it.
+        steps: steps to simulate; default the scenario's ``steps``.
+        overrides: values to change, ``{"section.key": value}`` or ``["section.key=value"]``.
+        on_step: called as ``on_step(t, steps)`` after each step.
+
+    Raises:
+        InnoclusterError: the scenario, an override or the seed is not valid.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InnoclusterError(f"seed: expected a non-negative integer, got {seed!r}")
+    resolved = load_scenario(scenario, overrides)
+    if steps is not None:
+        resolved = load_scenario(resolved, {"steps": steps})
+    start = time.perf_counter()
+    sim = run_model(resolved, int(seed), on_step=on_step)
+    tables = _tables(sim)
+    wall = time.perf_counter() - start
+    info = {
+        "innocluster": __version__,
+        "model": resolved.model,
+        "scenario": resolved.name,
+        "seed": int(seed),
+        "steps": resolved.steps,
+        "wall_seconds": round(wall, 4),
+        "timings": {name: round(sec, 4) for name, sec in sim.timings.items()},
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+    return Run(resolved, int(seed), tables, info)
+
+
+def load_run(path: str | Path) -> Run:
+    """Read a run folder written by :meth:`Run.save` (or ``innocluster run``), validated.
+
+    Raises:
+        InnoclusterError: the folder, a file or a column is missing or not valid.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InnoclusterError(f"run folder '{folder}' does not exist")
+    scenario = load_scenario(folder / "scenario.toml")
+    info_path = folder / "run.json"
+    try:
+        info = json.loads(info_path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InnoclusterError(f"{info_path}: file not found") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InnoclusterError(f"{info_path}: not valid JSON ({err})") from None
+    if not isinstance(info, dict) or not isinstance(info.get("seed"), int):
+        raise InnoclusterError(f"{info_path}: expected an object with an integer 'seed'")
+    schemas = _schemas(scenario)
+    tables = {name: read_table(folder / f"{name}.parquet", schemas[name]) for name in TABLE_NAMES}
+    return Run(scenario, info["seed"], tables, info)
+
+
+def _schemas(scenario: Scenario) -> dict[str, TableSchema]:
+    return {
+        "organizations": ORGANIZATIONS,
+        "patents": PATENTS,
+        "alliances": ALLIANCES,
+        "indicators": indicators_schema(MODELS[scenario.model].indicators),
+    }
+
+
+def _tables(sim: Simulation) -> dict[str, pa.Table]:
+    schemas = _schemas(sim.scenario)
+    state = sim.state
+    patents = (
+        {name: np.concatenate([c[name] for c in state.patents]) for name in state.patents[0]}
+        if state.patents
+        else None
+    )
+    alliances = state.alliances
+    ended = alliances.archive
+    alliance_cols = {
+        "org_a": np.concatenate([alliances.a, *(e["a"] for e in ended)]),
+        "org_b": np.concatenate([alliances.b, *(e["b"] for e in ended)]),
+        "start": np.concatenate([alliances.born, *(e["born"] for e in ended)]),
+        "end": np.concatenate([np.full(len(alliances), -1), *(e["end"] for e in ended)]),
+        "strength": np.concatenate([alliances.strength, *(e["strength"] for e in ended)]),
+    }
+    indicator_cols = {c.name: np.array([row[c.name] for row in sim.rows]) for c in
+                      schemas["indicators"].columns}
+    return {
+        "organizations": from_arrays(ORGANIZATIONS, sim.model.organizations(state, sim.scenario)),
+        "patents": from_arrays(PATENTS, patents) if patents else PATENTS.empty(),
+        "alliances": from_arrays(ALLIANCES, alliance_cols),
+        "indicators": from_arrays(schemas["indicators"], indicator_cols),
+    }
+
+
+def _to_pandas(table: pa.Table) -> pd.DataFrame:
+    # Nullable integer columns become pandas' nullable integers rather than floats.
+    nullable = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+    data = {}
+    for f in table.schema:
+        mapper = nullable.get if f.nullable and f.type in nullable else None
+        data[f.name] = table.column(f.name).to_pandas(types_mapper=mapper)
+    return pd.DataFrame(data)

@@ -1,0 +1,220 @@
+"""The cluster tables: the one data shape shared by simulation and real data.
+
+Four tables describe a cluster (``docs/data-formats.md`` lists every column):
+
+- ``organizations``: one row per organisation, alive or exited;
+- ``patents``: one row per patent (codified innovation);
+- ``alliances``: one row per alliance, ended or not;
+- ``indicators``: one row per step (simulation) or year (real data); its columns depend on the
+  model (``step`` always comes first).
+
+Each table has one declared :class:`TableSchema` (column, dtype, unit, meaning). Tables are
+written as Parquet with pyarrow and read back with validation: a missing column, a value that
+does not fit the declared type, a null where none is allowed, or a duplicate key is an
+:class:`~innocluster.errors.InnoclusterError` naming the file, the column and the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from innocluster.errors import InnoclusterError
+
+__all__ = [
+    "Column",
+    "TableSchema",
+    "ORGANIZATIONS",
+    "PATENTS",
+    "ALLIANCES",
+    "indicators_schema",
+    "from_arrays",
+    "write_table",
+    "read_table",
+]
+
+_TYPES = {
+    "int32": pa.int32(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "string": pa.string(),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One declared column: name, dtype (``int32``, ``int64``, ``float64``, ``string``), unit,
+    meaning, and whether it may hold nulls."""
+
+    name: str
+    dtype: str
+    unit: str
+    meaning: str
+    nullable: bool = False
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        """The pyarrow type of the column."""
+        return _TYPES[self.dtype]
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's declared columns and the columns whose values must be unique."""
+
+    name: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()
+
+    @property
+    def arrow(self) -> pa.Schema:
+        """The pyarrow schema, with each column's unit and meaning as field metadata."""
+        return pa.schema(
+            [
+                pa.field(c.name, c.arrow_type, nullable=c.nullable,
+                         metadata={"unit": c.unit, "meaning": c.meaning})
+                for c in self.columns
+            ]
+        )
+
+    def empty(self) -> pa.Table:
+        """A table with this schema and no rows."""
+        return self.arrow.empty_table()
+
+
+ORGANIZATIONS = TableSchema(
+    "organizations",
+    (
+        Column("org_id", "int64", "", "unique organisation id"),
+        Column("kind", "string", "", "firm, leader, institute or intermediary"),
+        Column("x", "float64", "km", "position, east (model length units for the benchmark)"),
+        Column("y", "float64", "km", "position, north (model length units for the benchmark)"),
+        Column("region", "int32", "", "region index row * R + col of the R x R grid", True),
+        Column("field_focus", "int32", "", "technology field of largest knowledge", True),
+        Column("born", "int32", "step or year", "step (year) of entry; 0 for the initial ones"),
+        Column("exited", "int32", "step or year", "step (year) of exit; null if alive", True),
+        Column("employees", "int64", "persons", "employees at exit or at the end", True),
+        Column("parent", "int64", "", "org_id of the parent of a spin-off; null if none", True),
+    ),
+    unique=("org_id",),
+)
+
+PATENTS = TableSchema(
+    "patents",
+    (
+        Column("patent_id", "int64", "", "unique patent id"),
+        Column("org_id", "int64", "", "owner organisation"),
+        Column("year", "int32", "step or year", "step (year) of filing"),
+        Column("field", "int32", "", "technology field"),
+        Column("x", "float64", "km", "owner's position when filed, east"),
+        Column("y", "float64", "km", "owner's position when filed, north"),
+    ),
+    unique=("patent_id",),
+)
+
+ALLIANCES = TableSchema(
+    "alliances",
+    (
+        Column("org_a", "int64", "", "one partner (the smaller org_id)"),
+        Column("org_b", "int64", "", "the other partner"),
+        Column("start", "int32", "step or year", "step (year) the alliance began"),
+        Column("end", "int32", "step or year", "step (year) it ended; null if active", True),
+        Column("strength", "float64", "", "tie strength (grows with use)"),
+    ),
+)
+
+
+def indicators_schema(columns: tuple[Column, ...]) -> TableSchema:
+    """The indicators table of a model: ``step`` followed by the model's indicator columns."""
+    step = Column("step", "int32", "step or year", "step (year) observed")
+    return TableSchema("indicators", (step, *columns), unique=("step",))
+
+
+def from_arrays(schema: TableSchema, columns: dict[str, np.ndarray]) -> pa.Table:
+    """Build a table from numpy arrays produced by the simulator.
+
+    In nullable integer columns the state's sentinel ``-1`` becomes null; a float NaN becomes
+    null in nullable float columns.
+    """
+    arrays = []
+    for col in schema.columns:
+        values = np.asarray(columns[col.name])
+        mask = None
+        if col.nullable and col.dtype.startswith("int"):
+            mask = values < 0
+        elif col.nullable and col.dtype == "float64":
+            mask = np.isnan(values)
+        if col.dtype == "string":
+            arrays.append(pa.array(values.astype(str), type=pa.string()))
+        else:
+            arrays.append(pa.array(values.astype(col.dtype), type=col.arrow_type, mask=mask))
+    return pa.Table.from_arrays(arrays, schema=schema.arrow)
+
+
+def write_table(table: pa.Table, path: str | Path) -> None:
+    """Write a table as Parquet (zstd)."""
+    pq.write_table(table, path, compression="zstd")
+
+
+def read_table(path: str | Path, schema: TableSchema) -> pa.Table:
+    """Read a Parquet table and validate it against ``schema``.
+
+    Columns are returned in the declared order and cast to the declared types; extra columns
+    are an error, since a misspelt column would otherwise be dropped silently.
+
+    Raises:
+        InnoclusterError: the file is missing or not Parquet, or a column is missing, extra,
+            of the wrong type, null where not allowed, or a key is duplicated.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InnoclusterError(f"{path}: file not found (expected the {schema.name} table)")
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise InnoclusterError(f"{path}: not a readable Parquet file ({err})") from None
+    return validate(table, schema, str(path))
+
+
+def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
+    """Check ``table`` against ``schema``; return it with declared column order and types."""
+    declared = [c.name for c in schema.columns]
+    missing = [name for name in declared if name not in table.column_names]
+    if missing:
+        raise InnoclusterError(
+            f"{source}: missing column(s) {', '.join(missing)} of the {schema.name} table"
+        )
+    extra = [name for name in table.column_names if name not in declared]
+    if extra:
+        raise InnoclusterError(
+            f"{source}: unknown column(s) {', '.join(extra)}; the {schema.name} table has "
+            f"{', '.join(declared)}"
+        )
+    arrays = []
+    for col in schema.columns:
+        values = table.column(col.name)
+        try:
+            values = values.cast(col.arrow_type, safe=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise InnoclusterError(
+                f"{source}: column {col.name}: expected {col.dtype}, got {values.type}"
+            ) from None
+        if not col.nullable and values.null_count:
+            row = int(np.flatnonzero(values.is_null().to_numpy(zero_copy_only=False))[0])
+            raise InnoclusterError(f"{source}: row {row}, column {col.name}: missing value")
+        arrays.append(values)
+    out = pa.Table.from_arrays(arrays, schema=schema.arrow)
+    for name in schema.unique:
+        keys = out.column(name).to_numpy()
+        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        if (counts > 1).any():
+            dup = uniq[counts > 1][0]
+            rows = np.flatnonzero(keys == dup)[:2]
+            raise InnoclusterError(
+                f"{source}: column {name}: duplicate value {dup} (rows {rows[0]} and {rows[1]})"
+            )
+    return out
