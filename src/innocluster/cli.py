@@ -49,8 +49,12 @@ def main(
 
 @app.command()
 def run(
-    scenario: Annotated[str, typer.Argument(help="A preset name (see `scenarios`) or a TOML file.")],
-    steps: Annotated[int | None, typer.Option(help="Steps to simulate (default: the scenario's).")] = None,
+    scenario: Annotated[
+        str, typer.Argument(help="A preset name (see `scenarios`) or a TOML file.")
+    ],
+    steps: Annotated[
+        int | None, typer.Option(help="Steps to simulate (default: the scenario's).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Seed of every random draw of the run.")] = 0,
     set_: Annotated[
         list[str] | None,
@@ -112,8 +116,12 @@ class _Progress:
             if elapsed / step * steps < 2.0 or not console.is_terminal:
                 return
             self._bar = Progress(
-                TextColumn("simulating"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                TimeRemainingColumn(), console=console, transient=True,
+                TextColumn("simulating"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
             )
             self._bar.start()
             self._task = self._bar.add_task("run", total=steps)
@@ -121,8 +129,11 @@ class _Progress:
 
 
 def _print_summary(result: Run, folder: Path) -> None:
-    table = Table(title=f"{result.scenario.name}: seed {result.seed}, {result.scenario.steps} steps",
-                  show_header=True, header_style="bold")
+    table = Table(
+        title=f"{result.scenario.name}: seed {result.seed}, {result.scenario.steps} steps",
+        show_header=True,
+        header_style="bold",
+    )
     table.add_column("indicator (last step)")
     table.add_column("value", justify="right")
     for name, value in result.final().items():

@@ -207,8 +207,9 @@ def _tables(sim: Simulation) -> dict[str, pa.Table]:
         "end": np.concatenate([np.full(len(alliances), -1), *(e["end"] for e in ended)]),
         "strength": np.concatenate([alliances.strength, *(e["strength"] for e in ended)]),
     }
-    indicator_cols = {c.name: np.array([row[c.name] for row in sim.rows]) for c in
-                      schemas["indicators"].columns}
+    indicator_cols = {
+        c.name: np.array([row[c.name] for row in sim.rows]) for c in schemas["indicators"].columns
+    }
     return {
         "organizations": from_arrays(ORGANIZATIONS, sim.model.organizations(state, sim.scenario)),
         "patents": from_arrays(PATENTS, patents) if patents else PATENTS.empty(),

@@ -58,7 +58,9 @@ class BenchmarkParams(Section):
     a: Annotated[NonNegativeFloat, Field(description="base innovation rate")] = 0.5
     delta: Annotated[Probability, Field(description="knowledge depreciation per step")] = 0.05
     p_spin: Annotated[Probability, Field(description="spin-off probability per step")] = 0.01
-    sigma_spin: Annotated[NonNegativeFloat, Field(description="spin-off displacement (s.d.)")] = 0.01
+    sigma_spin: Annotated[NonNegativeFloat, Field(description="spin-off displacement (s.d.)")] = (
+        0.01
+    )
     phi: Annotated[Probability, Field(description="share of parent knowledge inherited")] = 0.5
     q_exit: Annotated[Probability, Field(description="exit probability per step")] = 0.01
 

@@ -149,7 +149,9 @@ class Alliances:
     def __len__(self) -> int:
         return len(self.a)
 
-    def add(self, a: np.ndarray, b: np.ndarray, step: int, strength: float | np.ndarray = 1.0) -> int:
+    def add(
+        self, a: np.ndarray, b: np.ndarray, step: int, strength: float | np.ndarray = 1.0
+    ) -> int:
         """Add alliances between org ids ``a[i]`` and ``b[i]``; returns how many were new.
 
         Self-loops and pairs already allied (in either order, or twice in the input) are

@@ -75,8 +75,12 @@ class TableSchema:
         """The pyarrow schema, with each column's unit and meaning as field metadata."""
         return pa.schema(
             [
-                pa.field(c.name, c.arrow_type, nullable=c.nullable,
-                         metadata={"unit": c.unit, "meaning": c.meaning})
+                pa.field(
+                    c.name,
+                    c.arrow_type,
+                    nullable=c.nullable,
+                    metadata={"unit": c.unit, "meaning": c.meaning},
+                )
                 for c in self.columns
             ]
         )

@@ -171,19 +171,21 @@ def spillover_pool(
         r: neighbour radius (strict: ``d_ij < r``); lam: decay length; s: strength.
 
     Returns:
-        ``S``, shape ``(n,)``. Cost O(n * neighbours) through the cell grid, each pair visited
-        once. The grid's rows are processed in bands of two; even bands run in parallel, then
-        odd bands, so no two threads write the same organisation and the sums are added in an
-        order that does not depend on the number of threads.
+        ``S``, shape ``(n,)``.
+
+    With unit vectors ``u_j = k_j / |k_j|`` (zero for a zero vector) the pool factorises as
+    ``S_i = s * u_i . V_i`` with ``V_i = sum_j exp(-d_ij / lam) K_j u_j``: each pair costs one
+    exponential and two D-wide multiply-adds (vectorised by the compiler) instead of a dot
+    product. Pairs come from the cell grid, each visited once. Grid rows are processed in bands
+    of two; even bands run in parallel, then odd bands, so no two threads write the same
+    organisation and every sum is added in an order that does not depend on the thread count.
     """
     n = len(x)
     if n == 0:
         return np.zeros(0)
     grid = build_grid(x, y, r)
     xs, ys, units, totals = _gather(x, y, k, grid.order)
-    pool_sorted = _pool_kernel(
-        xs, ys, units, totals, grid.cell_start, grid.ncell, grid.cell_size, r, lam
-    )
+    pool_sorted = _pool_kernel(xs, ys, units, totals, grid.cell_start, grid.ncell, r, lam)
     pool = np.empty(n)
     pool[grid.order] = s * pool_sorted
     return pool
@@ -191,7 +193,7 @@ def spillover_pool(
 
 @numba.njit(parallel=True, cache=True)
 def _gather(x, y, k, order):
-    # Positions, unit knowledge vectors and totals in cell order (zero vector stays zero).
+    # Positions, unit knowledge vectors and totals in cell order (a zero vector stays zero).
     n, dims = k.shape
     xs = np.empty(n)
     ys = np.empty(n)
@@ -214,26 +216,51 @@ def _gather(x, y, k, order):
 
 
 @numba.njit(parallel=True, cache=True)
-def _pool_kernel(xs, ys, units, totals, cell_start, ncell, cell_size, r, lam):
-    out = np.zeros(len(xs))
+def _pool_kernel(xs, ys, units, totals, cell_start, ncell, r, lam):
+    n, dims = units.shape
+    field = np.zeros((n, dims))
+    occupancy = np.diff(cell_start).max()
     nbands = (ncell + 1) // 2
     for phase in range(2):
         for b in numba.prange((nbands - phase + 1) // 2):
             band = 2 * b + phase
+            near = np.empty(5 * occupancy, dtype=np.int64)
+            dist2 = np.empty(5 * occupancy)
             for row in range(2 * band, min(2 * band + 2, ncell)):
                 for col in range(ncell):
-                    _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, out)
+                    _cell_pairs(
+                        xs,
+                        ys,
+                        units,
+                        totals,
+                        cell_start,
+                        ncell,
+                        row,
+                        col,
+                        r,
+                        lam,
+                        field,
+                        near,
+                        dist2,
+                    )
+    out = np.empty(n)
+    for p in numba.prange(n):
+        acc = 0.0
+        for d in range(dims):
+            acc += units[p, d] * field[p, d]
+        out[p] = acc
     return out
 
 
 @numba.njit(cache=True, inline="always")
-def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, out):
+def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, field, near, dist2):
     # Pairs (p, q) with p in cell (row, col) and q in the same cell after p, or in the
     # half-stencil of cells east, north-west, north and north-east: each pair once.
     c = row * ncell + col
     r2 = r * r
     dims = units.shape[1]
     for p in range(cell_start[c], cell_start[c + 1]):
+        m = 0
         for nb in range(5):
             if nb == 0:
                 rr, cc = row, col
@@ -249,18 +276,17 @@ def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, out)
                 dx = xs[q] - xs[p]
                 dy = ys[q] - ys[p]
                 d2 = dx * dx + dy * dy
-                if d2 >= r2:
-                    continue
-                dot0 = 0.0
-                dot1 = 0.0
-                for d in range(0, dims - 1, 2):
-                    dot0 += units[p, d] * units[q, d]
-                    dot1 += units[p, d + 1] * units[q, d + 1]
-                if dims % 2:
-                    dot0 += units[p, dims - 1] * units[q, dims - 1]
-                w = math.exp(-math.sqrt(d2) / lam) * (dot0 + dot1)
-                out[p] += w * totals[q]
-                out[q] += w * totals[p]
+                near[m] = q  # branch-free compaction of the candidates within r
+                dist2[m] = d2
+                m += d2 < r2
+        for t in range(m):
+            q = near[t]
+            w = math.exp(-math.sqrt(dist2[t]) / lam)
+            wq = w * totals[q]
+            wp = w * totals[p]
+            for d in range(dims):
+                field[p, d] += wq * units[q, d]
+                field[q, d] += wp * units[p, d]
 
 
 def spread_innovations(k: np.ndarray, counts: np.ndarray, uniforms: np.ndarray) -> None:

@@ -1,0 +1,26 @@
+"""Gini coefficient."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from innocluster.measures import gini
+
+
+def test_known_values():
+    assert gini(np.ones(10)) == 0.0
+    assert gini(np.array([0, 0, 0, 5])) == pytest.approx(0.75)  # (N - 1) / N
+    assert gini(np.array([1, 3])) == pytest.approx(0.25)
+    assert gini(np.array([])) == 0.0 and gini(np.zeros(4)) == 0.0
+
+
+@given(st.lists(st.integers(0, 1000), min_size=1, max_size=60))
+def test_equals_the_mean_absolute_difference_definition(values):
+    v = np.array(values, dtype=float)
+    assume(v.sum() > 0)
+    expected = np.abs(v[:, None] - v[None, :]).sum() / (2 * len(v) ** 2 * v.mean())
+    assert gini(v) == pytest.approx(expected, abs=1e-12)
+    assert gini(v[::-1] * 7) == pytest.approx(expected, abs=1e-12)  # order and scale free
