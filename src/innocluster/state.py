@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 
 __all__ = ["FieldSpec", "Population", "Alliances", "State"]
@@ -105,12 +106,12 @@ class Population:
         gone = int(leave.sum())
         if gone == 0:
             return 0
-        keep = ~leave
         record = {name: self[name][leave] for name in self.specs}
         record["exited"] = np.full(gone, step, dtype=np.int32)
         self.archive.append(record)
         for name in self.specs:
-            self._data[name][: self.n - gone] = self[name][keep]
+            data = self._data[name]
+            _compact(data.reshape(len(data), -1), leave)
         self.n -= gone
         return gone
 
@@ -131,6 +132,18 @@ class Population:
             grown[: self.n] = self._data[name][: self.n]
             self._data[name] = grown
         self._capacity = capacity
+
+
+@numba.njit(cache=True)
+def _compact(rows: np.ndarray, leave: np.ndarray) -> None:
+    # Move the kept rows forward in place, in order: one pass, no temporary copy.
+    kept = 0
+    for i in range(len(leave)):
+        if not leave[i]:
+            if kept != i:
+                for j in range(rows.shape[1]):
+                    rows[kept, j] = rows[i, j]
+            kept += 1
 
 
 class Alliances:

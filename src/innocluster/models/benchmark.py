@@ -176,9 +176,9 @@ def spillover_pool(
     With unit vectors ``u_j = k_j / |k_j|`` (zero for a zero vector) the pool factorises as
     ``S_i = s * u_i . V_i`` with ``V_i = sum_j exp(-d_ij / lam) K_j u_j``: each pair costs one
     exponential and two D-wide multiply-adds (vectorised by the compiler) instead of a dot
-    product. Pairs come from the cell grid, each visited once. Grid rows are processed in bands
-    of two; even bands run in parallel, then odd bands, so no two threads write the same
-    organisation and every sum is added in an order that does not depend on the thread count.
+    product. Pairs come from the cell grid, each visited once. Even grid rows run in parallel,
+    then odd rows, so no two threads write the same organisation and every sum is added in an
+    order that does not depend on the number of threads.
     """
     n = len(x)
     if n == 0:
@@ -220,29 +220,16 @@ def _pool_kernel(xs, ys, units, totals, cell_start, ncell, r, lam):
     n, dims = units.shape
     field = np.zeros((n, dims))
     occupancy = np.diff(cell_start).max()
-    nbands = (ncell + 1) // 2
-    for phase in range(2):
-        for b in numba.prange((nbands - phase + 1) // 2):
-            band = 2 * b + phase
+    # A cell's pairs write its own row and the row above: even rows can run in parallel,
+    # then odd rows.
+    for parity in range(2):
+        for half in numba.prange((ncell - parity + 1) // 2):
+            row = 2 * half + parity
             near = np.empty(5 * occupancy, dtype=np.int64)
             dist2 = np.empty(5 * occupancy)
-            for row in range(2 * band, min(2 * band + 2, ncell)):
-                for col in range(ncell):
-                    _cell_pairs(
-                        xs,
-                        ys,
-                        units,
-                        totals,
-                        cell_start,
-                        ncell,
-                        row,
-                        col,
-                        r,
-                        lam,
-                        field,
-                        near,
-                        dist2,
-                    )
+            for col in range(ncell):
+                _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam,
+                            field, near, dist2)
     out = np.empty(n)
     for p in numba.prange(n):
         acc = 0.0
@@ -261,18 +248,18 @@ def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, fiel
     dims = units.shape[1]
     for p in range(cell_start[c], cell_start[c + 1]):
         m = 0
-        for nb in range(5):
-            if nb == 0:
-                rr, cc = row, col
-            elif nb == 1:
-                rr, cc = row, col + 1
+        # The candidates lie in two contiguous runs of the cell order: this cell after p and
+        # the cell east of it; the three cells of the row above (north-west to north-east).
+        for run in range(2):
+            if run == 0:
+                first = p + 1
+                last = cell_start[row * ncell + min(col + 2, ncell)]
+            elif row + 1 < ncell:
+                first = cell_start[(row + 1) * ncell + max(col - 1, 0)]
+                last = cell_start[(row + 1) * ncell + min(col + 2, ncell)]
             else:
-                rr, cc = row + 1, col + nb - 3
-            if rr >= ncell or cc < 0 or cc >= ncell:
-                continue
-            cn = rr * ncell + cc
-            first = p + 1 if nb == 0 else cell_start[cn]
-            for q in range(first, cell_start[cn + 1]):
+                break
+            for q in range(first, last):
                 dx = xs[q] - xs[p]
                 dy = ys[q] - ys[p]
                 d2 = dx * dx + dy * dy
