@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -124,9 +126,9 @@ def test_output_path_that_is_a_file_is_refused(tmp_path):
 
 
 def test_console_script_reports_errors_without_traceback(tmp_path):
-    exe = shutil.which("innocluster")
-    if exe is None:
-        pytest.fail("the innocluster console script is not installed")
+    beside = Path(sys.executable).parent / "innocluster"  # the venv's scripts folder
+    exe = str(beside) if beside.exists() else shutil.which("innocluster")
+    assert exe, "the innocluster console script is not installed"
     proc = subprocess.run(
         [exe, "run", "benchmark", "--set", "benchmark.q_exit=2"],
         capture_output=True,
