@@ -1,8 +1,9 @@
 """Geographic space: the uniform cell grid that indexes organisations for neighbour search.
 
 Neighbour search is never all pairs. Organisations are bucketed into square cells whose side is
-at least the search radius, with a counting sort (O(n)); the neighbours of an organisation within
-the radius are then among the organisations of its own cell and the eight around it. The grid
+at least the search radius divided by the grid's reach, with a counting sort (O(n)); the
+neighbours of an organisation within the radius are then among the organisations of the cells
+within ``reach`` cells of its own. The grid
 stores the permutation that sorts organisations by cell and the start of each cell's run in that
 order, so a kernel can walk a cell's members as one contiguous slice of arrays gathered in cell
 order (which also keeps memory access local).
@@ -48,15 +49,23 @@ def cell_of(x: np.ndarray, y: np.ndarray, ncell: int, extent: float = 1.0) -> np
     return row * ncell + col
 
 
-def build_grid(x: np.ndarray, y: np.ndarray, radius: float, extent: float = 1.0) -> CellGrid:
-    """Bucket points of ``[0, extent]^2`` into cells of side ``>= radius``.
+def build_grid(
+    x: np.ndarray, y: np.ndarray, radius: float, extent: float = 1.0, reach: int = 1
+) -> CellGrid:
+    """Bucket points of ``[0, extent]^2`` into cells of side ``>= radius / reach``.
+
+    The neighbours within ``radius`` of a point then lie within ``reach`` cells of its own in
+    each direction. A larger reach means smaller cells and fewer candidates outside the radius
+    (a ``(2 reach + 1)^2`` block of cells covers ``(2 + 1 / reach)^2 radius^2``, against
+    ``pi radius^2`` for the disc), at the cost of more cells to visit.
 
     Args:
         x, y: positions, float ``(n,)``.
         radius: the largest search distance the grid must serve.
         extent: side of the square.
+        reach: cells per radius.
     """
-    ncell = max(1, min(int(extent / radius), 4096))
+    ncell = max(1, min(int(extent * reach / radius), 4096))
     cells = cell_of(x, y, ncell, extent)
     order, cell_start = _counting_sort(cells, ncell * ncell)
     return CellGrid(order, cell_start, ncell, extent / ncell)

@@ -28,6 +28,7 @@ import numpy as np
 
 from innocluster.measures import gini
 from innocluster.models.spec import ModelSpec
+from innocluster.numerics import exp_neg
 from innocluster.scenario import BenchmarkScenario
 from innocluster.space import build_grid, cell_of
 from innocluster.state import FieldSpec, Population, State
@@ -175,20 +176,25 @@ def spillover_pool(
 
     With unit vectors ``u_j = k_j / |k_j|`` (zero for a zero vector) the pool factorises as
     ``S_i = s * u_i . V_i`` with ``V_i = sum_j exp(-d_ij / lam) K_j u_j``: each pair costs one
-    exponential and two D-wide multiply-adds (vectorised by the compiler) instead of a dot
-    product. Pairs come from the cell grid, each visited once. Even grid rows run in parallel,
-    then odd rows, so no two threads write the same organisation and every sum is added in an
-    order that does not depend on the number of threads.
+    exponential and two D-wide multiply-adds. Pairs come from a cell grid of side ``r / 2``, each
+    pair visited once. The pairs of a grid row write that row and the two above it, so rows are
+    processed in three phases (row mod 3); within a phase rows run in parallel, no two threads
+    write the same organisation, and every sum is added in an order that does not depend on the
+    number of threads.
     """
     n = len(x)
     if n == 0:
         return np.zeros(0)
-    grid = build_grid(x, y, r)
+    grid = build_grid(x, y, r, reach=_REACH)
     xs, ys, units, totals = _gather(x, y, k, grid.order)
     pool_sorted = _pool_kernel(xs, ys, units, totals, grid.cell_start, grid.ncell, r, lam)
     pool = np.empty(n)
     pool[grid.order] = s * pool_sorted
     return pool
+
+
+#: Grid cells per neighbour radius in the spillover kernel.
+_REACH = 2
 
 
 @numba.njit(parallel=True, cache=True)
@@ -219,17 +225,16 @@ def _gather(x, y, k, order):
 def _pool_kernel(xs, ys, units, totals, cell_start, ncell, r, lam):
     n, dims = units.shape
     field = np.zeros((n, dims))
-    occupancy = np.diff(cell_start).max()
-    # A cell's pairs write its own row and the row above: even rows can run in parallel,
-    # then odd rows.
-    for parity in range(2):
-        for half in numba.prange((ncell - parity + 1) // 2):
-            row = 2 * half + parity
-            near = np.empty(5 * occupancy, dtype=np.int64)
-            dist2 = np.empty(5 * occupancy)
+    buffer = (2 * _REACH + 1) * (_REACH + 1) * np.diff(cell_start).max()
+    for phase in range(_REACH + 1):
+        for block in numba.prange((ncell - phase + _REACH) // (_REACH + 1)):
+            row = (_REACH + 1) * block + phase
+            near = np.empty(buffer, dtype=np.int64)
+            dist2 = np.empty(buffer)
             for col in range(ncell):
-                _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam,
-                            field, near, dist2)
+                _cell_pairs(
+                    xs, ys, units, totals, cell_start, ncell, row, col, r, lam, field, near, dist2
+                )
     out = np.empty(n)
     for p in numba.prange(n):
         acc = 0.0
@@ -241,24 +246,19 @@ def _pool_kernel(xs, ys, units, totals, cell_start, ncell, r, lam):
 
 @numba.njit(cache=True, inline="always")
 def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, field, near, dist2):
-    # Pairs (p, q) with p in cell (row, col) and q in the same cell after p, or in the
-    # half-stencil of cells east, north-west, north and north-east: each pair once.
-    c = row * ncell + col
+    # Pairs (p, q) with p in cell (row, col) and q later in the same row within _REACH cells
+    # east, or in the _REACH rows above within _REACH cells either side: each pair once. Each
+    # row's candidates are one contiguous run of the cell order.
     r2 = r * r
+    inv_lam = 1.0 / lam
     dims = units.shape[1]
+    c = row * ncell + col
     for p in range(cell_start[c], cell_start[c + 1]):
         m = 0
-        # The candidates lie in two contiguous runs of the cell order: this cell after p and
-        # the cell east of it; the three cells of the row above (north-west to north-east).
-        for run in range(2):
-            if run == 0:
-                first = p + 1
-                last = cell_start[row * ncell + min(col + 2, ncell)]
-            elif row + 1 < ncell:
-                first = cell_start[(row + 1) * ncell + max(col - 1, 0)]
-                last = cell_start[(row + 1) * ncell + min(col + 2, ncell)]
-            else:
-                break
+        for above in range(min(_REACH + 1, ncell - row)):
+            base = (row + above) * ncell
+            first = p + 1 if above == 0 else cell_start[base + max(col - _REACH, 0)]
+            last = cell_start[base + min(col + _REACH + 1, ncell)]
             for q in range(first, last):
                 dx = xs[q] - xs[p]
                 dy = ys[q] - ys[p]
@@ -266,14 +266,23 @@ def _cell_pairs(xs, ys, units, totals, cell_start, ncell, row, col, r, lam, fiel
                 near[m] = q  # branch-free compaction of the candidates within r
                 dist2[m] = d2
                 m += d2 < r2
+        _weights(dist2, m, inv_lam)
         for t in range(m):
             q = near[t]
-            w = math.exp(-math.sqrt(dist2[t]) / lam)
-            wq = w * totals[q]
-            wp = w * totals[p]
+            wq = dist2[t] * totals[q]
+            wp = dist2[t] * totals[p]
             for d in range(dims):
                 field[p, d] += wq * units[q, d]
                 field[q, d] += wp * units[p, d]
+
+
+# error_model="numpy" drops Python's zero-division checks, which keep the loop from vectorising;
+# kept out of line, it compiles to vector square roots and exponentials.
+@numba.njit(cache=True, error_model="numpy")
+def _weights(dist2, m, inv_lam):
+    # dist2[:m] (squared distances) becomes exp(-distance / lam), in place.
+    for t in range(m):
+        dist2[t] = exp_neg(-math.sqrt(dist2[t]) * inv_lam)
 
 
 def spread_innovations(k: np.ndarray, counts: np.ndarray, uniforms: np.ndarray) -> None:
