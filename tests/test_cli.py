@@ -30,45 +30,30 @@ def test_version_and_scenarios():
     assert any(line.startswith("default ") for line in lines)
 
 
-def test_run_writes_the_folder_and_repeats_exactly(tmp_path):
-    out = tmp_path / "out"
+def run_acceptance_case(seed, out):
+    """``innocluster run benchmark --set n0=2000 --steps 20 --seed SEED --out OUT``."""
     result = invoke(
-        "run", "benchmark", "--set", "n0=2000", "--steps", 20, "--seed", 7, "--out", out
+        "run", "benchmark", "--set", "n0=2000", "--steps", 20, "--seed", seed, "--out", out
     )
     assert result.exit_code == 0, result.output
+    return result, pd.read_parquet(out / "indicators.parquet")
+
+
+def test_run_writes_the_folder_and_repeats_exactly(tmp_path):
+    out = tmp_path / "out"
+    result, first = run_acceptance_case(7, out)
     assert "n_orgs" in result.stdout and f"wrote {out}/" in result.stdout
-    first = pd.read_parquet(out / "indicators.parquet")
     assert len(first) == 20
-
-    again = invoke(
-        "run",
-        "benchmark",
-        "--set",
-        "n0=2000",
-        "--steps",
-        20,
-        "--seed",
-        7,
-        "--out",
-        tmp_path / "again",
-    )
-    assert again.exit_code == 0
-    pd.testing.assert_frame_equal(first, pd.read_parquet(tmp_path / "again/indicators.parquet"))
-
-    other = invoke(
-        "run",
-        "benchmark",
-        "--set",
-        "n0=2000",
-        "--steps",
-        20,
-        "--seed",
-        8,
-        "--out",
-        tmp_path / "other",
-    )
-    assert other.exit_code == 0
-    assert not first.equals(pd.read_parquet(tmp_path / "other/indicators.parquet"))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alliances.parquet",
+        "indicators.parquet",
+        "organizations.parquet",
+        "patents.parquet",
+        "run.json",
+        "scenario.toml",
+    ]
+    pd.testing.assert_frame_equal(first, run_acceptance_case(7, tmp_path / "again")[1])
+    assert not first.equals(run_acceptance_case(8, tmp_path / "other")[1])
 
     replay = invoke("run", out / "scenario.toml", "--seed", 7, "--out", tmp_path / "replay")
     assert replay.exit_code == 0

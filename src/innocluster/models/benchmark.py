@@ -122,24 +122,23 @@ INDICATORS = (
 
 def organizations(state: State, scenario: BenchmarkScenario) -> dict[str, np.ndarray]:
     """Columns of the organizations table: live organisations, then exited ones."""
-    orgs = state.orgs
-    live = {name: orgs[name] for name in ("org_id", "x", "y", "k", "born", "parent")}
+    orgs, gone = state.orgs, state.orgs.exited()
+    live = {name: orgs[name] for name in ("org_id", "x", "y", "born", "parent")}
     live["exited"] = np.full(orgs.n, -1, dtype=np.int32)
-    gone = orgs.exited()
     cols = {name: np.concatenate([live[name], gone[name]]) for name in live}
     n = len(cols["org_id"])
     return {
-        "org_id": cols["org_id"],
+        **cols,
         "kind": np.full(n, "firm"),
-        "x": cols["x"],
-        "y": cols["y"],
         "region": cell_of(cols["x"], cols["y"], GRID),
-        "field_focus": cols["k"].argmax(axis=1) if n else np.empty(0, dtype=np.int64),
-        "born": cols["born"],
-        "exited": cols["exited"],
+        "field_focus": np.concatenate([_focus(orgs["k"]), _focus(gone["k"])]),
         "employees": np.full(n, -1),
-        "parent": cols["parent"],
     }
+
+
+def _focus(k: np.ndarray) -> np.ndarray:
+    # The field of largest knowledge; -1 (null in the table) for an organisation without any.
+    return np.where(k.max(axis=1, initial=0.0) > 0, k.argmax(axis=1), -1)
 
 
 MODEL = ModelSpec(
