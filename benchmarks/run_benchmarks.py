@@ -8,9 +8,10 @@ about 80 neighbours per organisation (r = 0.05, 0.0158, 0.005). For each size th
 - ``with_tables``: ``innocluster.simulate`` plus ``Run.save`` (the cluster tables built and
   written as Parquet), as ``innocluster run`` does.
 
-Each is reported in seconds per step. Mesa's per-step time at 10^4 (a few steps of the
-independent implementation in ``benchmarks/mesa_model.py``) gives the speed ratio, measured in
-the same invocation on the same machine.
+Each is reported in seconds per step, the best of three repeats (one at a million). Mesa's
+per-step time at 10^4 (a few steps of the independent implementation in
+``benchmarks/mesa_model.py``) gives the speed ratio, measured in the same invocation on the same
+machine.
 
     python benchmarks/run_benchmarks.py                # all sizes, 50 steps, Mesa 3 steps
     python benchmarks/run_benchmarks.py --sizes 10000 --steps 10 --mesa-steps 1
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import resource
@@ -56,26 +58,40 @@ def child(kind: str, n0: int, steps: int, seed: int) -> dict:
     overrides = {"n0": n0, "r": RADIUS.get(n0, 0.05), "steps": steps}
     scenario = ic.load_scenario("benchmark", overrides)
     run_model(ic.load_scenario(scenario, {"n0": 2000, "steps": 2}), seed)  # compile / load JIT
-    out = {}
-    start = time.perf_counter()
-    sim = run_model(scenario, seed, observe=False)
-    out["mechanisms"] = (time.perf_counter() - start) / steps
-    out["mechanism_seconds"] = {
-        k: round(v / steps, 6) for k, v in sim.timings.items() if k not in ("init", "observe")
-    }
-    del sim
-    start = time.perf_counter()
-    run_model(scenario, seed, observe=True)
-    out["observed"] = (time.perf_counter() - start) / steps
-    with tempfile.TemporaryDirectory() as tmp:
+    # The best of a few repeats (one at a million): a shared machine only ever adds time.
+    repeats = 3 if n0 <= 100_000 else 1
+    out = {"repeats": repeats}
+    best = None
+    for _ in range(repeats):
         start = time.perf_counter()
-        run = ic.simulate(scenario, seed=seed)
-        run.save(tmp)
-        out["with_tables"] = (time.perf_counter() - start) / steps
+        sim = run_model(scenario, seed, observe=False)
+        took = (time.perf_counter() - start) / steps
+        if best is None or took < best:
+            best = took
+            out["mechanism_seconds"] = {
+                k: round(v / steps, 6)
+                for k, v in sim.timings.items()
+                if k not in ("init", "observe")
+            }
+        del sim
+    out["mechanisms"] = best
+    out["observed"] = min(_timed(lambda: run_model(scenario, seed)) for _ in range(repeats)) / steps
+    with tempfile.TemporaryDirectory() as tmp:
+        out["with_tables"] = (
+            min(_timed(lambda: ic.simulate(scenario, seed=seed).save(tmp)) for _ in range(repeats))
+            / steps
+        )
+        run = ic.load_run(tmp)
         out["final"] = run.final()
         out["table_rows"] = {name: table.num_rows for name, table in run.tables.items()}
     out["max_rss_mib"] = _max_rss_mib()
     return out
+
+
+def _timed(action) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def _max_rss_mib() -> float:
@@ -167,6 +183,8 @@ def report(results: dict) -> str:
         f"({m['numba_threads']} threads), Mesa {m['mesa']}. {results['steps']} steps per size. "
         "Command: `python benchmarks/run_benchmarks.py`.",
         "",
+        "Seconds per step, best of three repeats (one at 1,000,000).",
+        "",
         "| organisations | r | s/step mechanisms | s/step observed | s/step with tables "
         "| peak RSS MiB | final n_orgs |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -195,8 +213,6 @@ def report(results: dict) -> str:
         for lo, hi in zip(sizes, sizes[1:], strict=False):
             t_lo = results["sizes"][str(lo)]["observed"]
             t_hi = results["sizes"][str(hi)]["observed"]
-            import math
-
             nlogn = hi * math.log(hi) / (lo * math.log(lo))
             lines.append(f"- {lo:,} -> {hi:,}: time x{t_hi / t_lo:.1f}, n log n x{nlogn:.1f}")
     return "\n".join(lines) + "\n"

@@ -11,5 +11,8 @@ from __future__ import annotations
 __all__ = ["InnoclusterError"]
 
 
-class InnoclusterError(Exception):
-    """A user mistake, described in one line: where, what was expected, what came instead."""
+class InnoclusterError(ValueError):
+    """A user mistake, described in one line: where, what was expected, what came instead.
+
+    A subclass of ``ValueError``, so that code catching bad values in the numpy way catches it.
+    """
