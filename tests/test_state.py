@@ -73,3 +73,12 @@ def test_alliance_edges_stay_a_simple_graph(pairs):
     keys = set(zip(al.a.tolist(), al.b.tolist(), strict=True))
     assert len(keys) == len(al)
     assert keys == {(min(a, b), max(a, b)) for a, b in pairs if a != b}
+
+
+def test_alliance_records_list_active_then_ended():
+    al = Alliances()
+    al.add(np.array([1, 2, 3]), np.array([2, 3, 4]), step=1, strength=np.array([1.0, 2.0, 3.0]))
+    al.remove(np.array([False, True, False]), step=5)
+    rec = al.records()
+    assert rec["org_a"].tolist() == [1, 3, 2] and rec["end"].tolist() == [-1, -1, 5]
+    assert rec["strength"].tolist() == [1.0, 3.0, 2.0] and rec["start"].tolist() == [1, 1, 1]

@@ -192,29 +192,17 @@ def _schemas(scenario: Scenario) -> dict[str, TableSchema]:
 
 def _tables(sim: Simulation) -> dict[str, pa.Table]:
     schemas = _schemas(sim.scenario)
-    state = sim.state
-    patents = (
-        {name: np.concatenate([c[name] for c in state.patents]) for name in state.patents[0]}
-        if state.patents
-        else None
-    )
-    alliances = state.alliances
-    ended = alliances.archive
-    alliance_cols = {
-        "org_a": np.concatenate([alliances.a, *(e["a"] for e in ended)]),
-        "org_b": np.concatenate([alliances.b, *(e["b"] for e in ended)]),
-        "start": np.concatenate([alliances.born, *(e["born"] for e in ended)]),
-        "end": np.concatenate([np.full(len(alliances), -1), *(e["end"] for e in ended)]),
-        "strength": np.concatenate([alliances.strength, *(e["strength"] for e in ended)]),
-    }
-    indicator_cols = {
+    patents = sim.state.patent_records()
+    indicators = {
         c.name: np.array([row[c.name] for row in sim.rows]) for c in schemas["indicators"].columns
     }
     return {
-        "organizations": from_arrays(ORGANIZATIONS, sim.model.organizations(state, sim.scenario)),
+        "organizations": from_arrays(
+            ORGANIZATIONS, sim.model.organizations(sim.state, sim.scenario)
+        ),
         "patents": from_arrays(PATENTS, patents) if patents else PATENTS.empty(),
-        "alliances": from_arrays(ALLIANCES, alliance_cols),
-        "indicators": from_arrays(schemas["indicators"], indicator_cols),
+        "alliances": from_arrays(ALLIANCES, sim.state.alliances.records()),
+        "indicators": from_arrays(schemas["indicators"], indicators),
     }
 
 

@@ -208,6 +208,20 @@ class Alliances:
         gone = np.isin(self.a, org_ids) | np.isin(self.b, org_ids)
         return self.remove(gone, step)
 
+    def records(self) -> dict[str, np.ndarray]:
+        """Every alliance, active then ended, as the columns of the alliances table.
+
+        ``end`` is ``-1`` (null in the table) for active alliances.
+        """
+        ended = self.archive
+        return {
+            "org_a": np.concatenate([self.a, *(e["a"] for e in ended)]),
+            "org_b": np.concatenate([self.b, *(e["b"] for e in ended)]),
+            "start": np.concatenate([self.born, *(e["born"] for e in ended)]),
+            "end": np.concatenate([np.full(len(self), -1, np.int32), *(e["end"] for e in ended)]),
+            "strength": np.concatenate([self.strength, *(e["strength"] for e in ended)]),
+        }
+
     @staticmethod
     def _key(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         # Org ids are far below 2**31, so one int64 identifies an unordered pair.
@@ -228,3 +242,9 @@ class State:
     step: int = 0
     flows: dict[str, float] = field(default_factory=dict)
     patents: list[dict[str, np.ndarray]] = field(default_factory=list)
+
+    def patent_records(self) -> dict[str, np.ndarray] | None:
+        """The patent chunks concatenated per column, or ``None`` if there are none."""
+        if not self.patents:
+            return None
+        return {name: np.concatenate([c[name] for c in self.patents]) for name in self.patents[0]}
