@@ -1,36 +1,45 @@
 """Measures of clusters: pure functions of arrays or tables, shared by simulated and real data.
 
-See ``docs/measures.md`` for every measure, its formula, its options and its references.
+See ``docs/measures.md`` for every measure, its formula, its options and its references. The
+submodules load on first use (PEP 562), so that importing the simulator does not import the
+libraries only some measures need (networkx, scipy.signal, scikit-learn).
 """
 
-from innocluster.measures.inequality import gini
-from innocluster.measures.knowledge import alliance_stock, knowledge_stock, patent_stock
-from innocluster.measures.lifecycle import STAGES, lifecycle_stage
-from innocluster.measures.network import (
-    NetworkSummary,
-    adjacency,
-    brokerage,
-    degree_distribution,
-    network_summary,
-    small_world,
-)
-from innocluster.measures.phase import PHASES, diagnose_phase, leave_one_out_median, phase_of
+from __future__ import annotations
 
-__all__ = [
-    "PHASES",
-    "STAGES",
-    "NetworkSummary",
-    "adjacency",
-    "alliance_stock",
-    "brokerage",
-    "degree_distribution",
-    "diagnose_phase",
-    "gini",
-    "knowledge_stock",
-    "leave_one_out_median",
-    "lifecycle_stage",
-    "network_summary",
-    "patent_stock",
-    "phase_of",
-    "small_world",
-]
+import importlib
+from typing import Any
+
+#: Public name -> the submodule that defines it.
+_EXPORTS = {
+    "gini": "inequality",
+    "alliance_stock": "knowledge",
+    "knowledge_stock": "knowledge",
+    "patent_stock": "knowledge",
+    "STAGES": "lifecycle",
+    "lifecycle_stage": "lifecycle",
+    "NetworkSummary": "network",
+    "adjacency": "network",
+    "brokerage": "network",
+    "degree_distribution": "network",
+    "network_summary": "network",
+    "small_world": "network",
+    "PHASES": "phase",
+    "diagnose_phase": "phase",
+    "leave_one_out_median": "phase",
+    "phase_of": "phase",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

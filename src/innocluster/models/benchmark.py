@@ -26,7 +26,7 @@ import math
 import numba
 import numpy as np
 
-from innocluster.measures import gini
+from innocluster.measures.inequality import gini
 from innocluster.models.spec import ModelSpec
 from innocluster.numerics import exp_neg
 from innocluster.scenario import BenchmarkScenario
