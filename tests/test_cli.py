@@ -125,3 +125,23 @@ def test_console_script_reports_errors_without_traceback(tmp_path):
         "error: override benchmark.q_exit=2: expected less than or equal to 1, got 2"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_bar_appears_only_for_long_runs_on_a_terminal(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from innocluster import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "console", Console(file=screen, force_terminal=True, width=80))
+    with cli._Progress() as quick:
+        quick.update(1, 3)  # a step just now: the run will be short
+    assert quick._bar is None and screen.getvalue() == ""
+    with cli._Progress() as slow:
+        slow._start -= 10.0  # the first step took ten seconds
+        slow.update(1, 50)
+        slow.update(2, 50)
+        assert slow._bar is not None
+    assert "simulating" in screen.getvalue()
