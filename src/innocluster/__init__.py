@@ -6,6 +6,9 @@
 >>> again = ic.load_run("out/bench")  # doctest: +SKIP
 """
 
+import importlib
+from typing import Any
+
 from innocluster._version import __version__
 from innocluster.errors import InnoclusterError
 from innocluster.run import Run, load_run, simulate
@@ -20,3 +23,12 @@ __all__ = [
     "preset_names",
     "simulate",
 ]
+
+#: Subpackages loaded on first use (PEP 562): ``ic.estimate`` imports statsmodels.
+_SUBMODULES = ("datasets", "estimate")
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _SUBMODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return importlib.import_module(f"{__name__}.{name}")

@@ -6,9 +6,10 @@ on standard error with exit code 2, no traceback.
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +20,9 @@ from innocluster._version import __version__
 from innocluster.errors import InnoclusterError
 from innocluster.run import Run, simulate
 from innocluster.scenario import load_scenario, preset_description, preset_names
+
+if TYPE_CHECKING:  # the estimation stack (statsmodels) loads only when a command needs it
+    from innocluster.estimate import KPFResult
 
 app = typer.Typer(
     name="innocluster",
@@ -79,6 +83,85 @@ def scenarios() -> None:
     """List the scenario presets, one line each."""
     for name in preset_names():
         console.print(f"[bold]{name}[/bold]  {preset_description(name)}", highlight=False)
+
+
+estimate_app = typer.Typer(
+    help="Estimate models on real firm panels (see docs/estimation.md).",
+    no_args_is_help=True,
+)
+app.add_typer(estimate_app, name="estimate")
+
+
+@estimate_app.command("kpf")
+def estimate_kpf(
+    data: Annotated[
+        str,
+        typer.Argument(
+            help="A CSV or Parquet file, or a bundled dataset: cincera1997, hgh1986.",
+            show_default=False,
+        ),
+    ],
+    count: Annotated[str, typer.Option(help="Column of counts (patents).", show_default=False)],
+    inputs: Annotated[
+        str,
+        typer.Option(
+            help="Input columns, comma-separated: log R&D, its lags, the log spillover pool.",
+            show_default=False,
+        ),
+    ],
+    panel: Annotated[
+        str | None,
+        typer.Option(help="Firm column: clusters the standard errors; needed by fe-poisson."),
+    ] = None,
+    time_: Annotated[
+        str | None, typer.Option("--time", help="Period column; needed by --year-effects.")
+    ] = None,
+    model: Annotated[str, typer.Option(help="poisson, negbin or fe-poisson.")] = "poisson",
+    year_effects: Annotated[
+        bool, typer.Option("--year-effects", help="Add one dummy per period but the first.")
+    ] = False,
+    controls: Annotated[
+        str | None,
+        typer.Option(help="Control columns, comma-separated (text columns enter as dummies)."),
+    ] = None,
+    cluster: Annotated[
+        bool,
+        typer.Option(
+            "--cluster/--no-cluster",
+            help="Cluster the standard errors by --panel (robust HC0 without a panel), or not.",
+        ),
+    ] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Estimate a knowledge production function: a count model of patents on inputs."""
+    with _user_errors():
+        from innocluster.datasets import load
+        from innocluster.estimate import kpf
+
+        result = kpf(
+            load(data),
+            count,
+            _column_list(inputs, "--inputs"),
+            panel=panel,
+            time=time_,
+            model=model,
+            year_effects=year_effects,
+            controls=_column_list(controls, "--controls") if controls is not None else (),
+            cluster=cluster,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        _print_kpf(result, data)
+    for note in result.notes:
+        errors.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _column_list(text: str, option: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise InnoclusterError(f"{option} '{text}': expected COL[,COL...]")
+    return names
 
 
 class _user_errors:
@@ -144,3 +227,34 @@ def _print_summary(result: Run, folder: Path) -> None:
     table.add_row("wall time", f"{result.info['wall_seconds']:.2f} s")
     console.print(table)
     console.print(f"wrote {folder}/", highlight=False)
+
+
+def _print_kpf(result: KPFResult, data: str) -> None:
+    inputs = ", ".join(result.inputs)
+    table = Table(
+        title=f"{result.model}: {result.count} on {inputs} ({data})",
+        show_header=True,
+        header_style="bold",
+    )
+    for name in ("term", "estimate", "std. error", "z", "p-value", "95% CI"):
+        table.add_column(name, justify="left" if name == "term" else "right")
+    for row in result.coefficients.itertuples(index=False):
+        table.add_row(
+            row.term,
+            f"{row.estimate:.4f}",
+            f"{row.std_error:.4f}",
+            f"{row.z:.2f}",
+            f"{row.p_value:.3g}",
+            f"[{row.ci_low:.3f}, {row.ci_high:.3f}]",
+        )
+    errors_by = {
+        "cluster": f"clustered by {result.panel}",
+        "robust": "robust (HC0)",
+        "model": "model-based",
+    }[result.cov_type]
+    firms = "" if result.n_groups is None else f", {result.n_groups:,} firms"
+    table.caption = (
+        f"{result.nobs:,} observations{firms}; standard errors {errors_by}; "
+        f"log-likelihood {result.loglike:,.2f}"
+    )
+    console.print(table)
