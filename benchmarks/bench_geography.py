@@ -16,16 +16,17 @@ compiles the numba kernels; the compile time is reported separately). Results go
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
+import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from machine import describe_line  # noqa: E402
+
 SIDE = 100  # regions per side: 10,000 regions
 PERMUTATIONS = 999
 PLANTS, EG_REGIONS, INDUSTRIES = 1_000_000, 1_000, 100
@@ -66,28 +67,6 @@ def timed(func, repeats: int) -> tuple[float, float]:
     return first, statistics.median(times)
 
 
-def machine() -> str:
-    """One line: what the numbers were measured on (with the load: other work shares the cores)."""
-    import numba
-    import scipy
-
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GiB, {platform.system()}; Python "
-        f"{platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}, numba "
-        f"{numba.__version__} ({numba.config.NUMBA_NUM_THREADS} threads); load average "
-        f"{os.getloadavg()[0]:.1f} at the start; {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5)
@@ -99,7 +78,7 @@ def main() -> None:
     from innocluster.measures.concentration import ellison_glaeser, maurel_sedillot
     from innocluster.measures.weights import grid_contiguity
 
-    described = machine()  # before timing, so that the load is that of other work
+    described = describe_line()  # before timing, so that the load is that of other work
     y = regional_counts(SIDE, args.seed)
     w = grid_contiguity(SIDE, "queen")
     sizes, region, industry = plants(args.seed)

@@ -24,21 +24,21 @@ description.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
+import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import scipy
 import scipy.sparse as sp
 
 from innocluster.measures.complexity import complexity_indices
 from innocluster.measures.technology import proximity, rca, relatedness_density, specialisation
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from machine import describe_line  # noqa: E402
+
 RESULT = HERE / "results" / "technology-measures.md"
 TARGET_SECONDS = 2.0
 
@@ -83,40 +83,12 @@ def measure(X: np.ndarray | sp.csr_array, repeat: int) -> dict[str, float]:
     }
 
 
-def blas_threads() -> str:
-    try:
-        from threadpoolctl import threadpool_info
-    except ImportError:
-        return "BLAS threads unknown"
-    info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
-    return ", ".join(
-        f"{i['internal_api']} {i['version']} ({i['num_threads']} threads)" for i in info
-    )
-
-
-def machine() -> str:
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {mem:.1f} GiB; Python {platform.python_version()}, "
-        f"numpy {np.__version__}, scipy {scipy.__version__}, {blas_threads()}"
-    )
-
-
 def report(results: dict[str, dict[str, float]], X: np.ndarray, args: argparse.Namespace) -> str:
-    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     four = ("rca", "proximity", "relatedness_density", "complexity_indices (solver='auto')")
     lines = [
         "# Technology-space measures: measured speed",
         "",
-        f"Measured {date} on {machine()}. Command: `python benchmarks/bench_technology.py`.",
+        f"Measured {describe_line()}. Command: `python benchmarks/bench_technology.py`.",
         "",
         f"Input: {args.regions:,} regions x {args.fields:,} fields, seed {args.seed}, "
         f"{np.count_nonzero(X) / X.size:.1%} of cells non-zero, "

@@ -25,17 +25,17 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from machine import describe  # noqa: E402
+
 RADIUS = {10_000: 0.05, 100_000: 0.0158, 1_000_000: 0.005}
 
 
@@ -105,35 +105,6 @@ def measure(kind: str, n0: int, steps: int, seed: int) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def machine() -> dict:
-    """What the numbers were measured on."""
-    import mesa
-    import numba
-    import numpy
-
-    cpu = platform.processor()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": round(mem, 1),
-        "os": platform.platform(),
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "numba": numba.__version__,
-        "numba_threads": numba.config.NUMBA_NUM_THREADS,
-        "mesa": mesa.__version__,
-        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(RADIUS))
@@ -148,7 +119,7 @@ def main() -> None:
         print(json.dumps(child(kind, int(n0), int(steps), int(seed))))
         return
 
-    results = {"machine": machine(), "steps": args.steps, "sizes": {}}
+    results = {"machine": describe("mesa"), "steps": args.steps, "sizes": {}}
     for n0 in args.sizes:
         print(f"innocluster, {n0:,} organisations, {args.steps} steps ...", flush=True)
         results["sizes"][str(n0)] = {
