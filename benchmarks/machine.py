@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import platform
@@ -12,15 +13,16 @@ from pathlib import Path
 def describe(*packages: str) -> dict:
     """CPU, cores, memory, OS, load, date, and the versions of Python, numpy, scipy, numba (with
     its threads), the BLAS threads and any further ``packages``."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import numba
+
+    cpu = platform.processor() or "unknown CPU"
+    with contextlib.suppress(OSError):  # no /proc/cpuinfo outside Linux
+        names = [
+            line
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
+        cpu = names[0].split(":", 1)[1].strip() if names else cpu
 
     out = {
         "cpu": cpu,
