@@ -85,6 +85,64 @@ def scenarios() -> None:
         console.print(f"[bold]{name}[/bold]  {preset_description(name)}", highlight=False)
 
 
+@app.command()
+def diagnose(
+    data: Annotated[Path, typer.Argument(help="A run folder or a folder of cluster tables.")],
+    region: Annotated[
+        int | None, typer.Option(help="Region to diagnose (default: largest).")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Year (step) to diagnose (default: last).")
+    ] = None,
+    reference: Annotated[
+        str, typer.Option(help="Score stocks against: others, median or thresholds.")
+    ] = "others",
+    thresholds: Annotated[
+        str | None, typer.Option(help="With --reference thresholds: KNOWLEDGE,ALLIANCES.")
+    ] = None,
+    per_organisation: Annotated[
+        bool, typer.Option("--per-organisation", help="Score stocks per organisation.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Phase, governance and forming mechanisms of a cluster (docs/measures.md)."""
+    with _user_errors():
+        from innocluster.measures.diagnosis import diagnose as run_diagnosis
+
+        cuts = None
+        if thresholds is not None:
+            try:
+                k, a = (float(v) for v in thresholds.split(","))
+            except ValueError:
+                raise InnoclusterError(
+                    f"--thresholds '{thresholds}': expected two numbers, KNOWLEDGE,ALLIANCES"
+                ) from None
+            cuts = (k, a)
+        result = run_diagnosis(
+            data,
+            region=region,
+            year=year,
+            reference=reference,
+            thresholds=cuts,
+            per_organisation=per_organisation,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    phase = result.phase
+    console.print(
+        f"[bold]Region {result.focus}, year {result.year}[/bold]: {phase['phase']} -> "
+        f"[bold]{phase['action']}[/bold]: {phase['recommendation']}.\n{phase['evidence']}.",
+        highlight=False,
+    )
+    table = Table(title="forming mechanisms", show_header=True, header_style="bold")
+    for name in ("mechanism", "value", "verdict", "evidence"):
+        table.add_column(name, justify="right" if name == "value" else "left")
+    for row in result.mechanisms.itertuples(index=False):
+        table.add_row(row.mechanism, f"{row.value:.4g}", row.verdict, row.evidence)
+    console.print(table)
+
+
 estimate_app = typer.Typer(
     help="Estimate models on real firm panels (see docs/estimation.md).",
     no_args_is_help=True,

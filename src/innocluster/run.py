@@ -40,6 +40,7 @@ from innocluster.tables import (
     from_arrays,
     indicators_schema,
     read_table,
+    to_pandas,
     write_table,
 )
 
@@ -68,22 +69,22 @@ class Run:
     @property
     def organizations(self) -> pd.DataFrame:
         """One row per organisation, alive or exited (see ``docs/data-formats.md``)."""
-        return _to_pandas(self.tables["organizations"])
+        return to_pandas(self.tables["organizations"])
 
     @property
     def patents(self) -> pd.DataFrame:
         """One row per patent (empty, with its columns, for models without patents)."""
-        return _to_pandas(self.tables["patents"])
+        return to_pandas(self.tables["patents"])
 
     @property
     def alliances(self) -> pd.DataFrame:
         """One row per alliance (empty, with its columns, for models without alliances)."""
-        return _to_pandas(self.tables["alliances"])
+        return to_pandas(self.tables["alliances"])
 
     @property
     def indicators(self) -> pd.DataFrame:
         """One row per step: the model's indicators."""
-        return _to_pandas(self.tables["indicators"])
+        return to_pandas(self.tables["indicators"])
 
     def final(self) -> dict[str, float]:
         """The indicators of the last step."""
@@ -204,13 +205,3 @@ def _tables(sim: Simulation) -> dict[str, pa.Table]:
         "alliances": from_arrays(ALLIANCES, sim.state.alliances.records()),
         "indicators": from_arrays(schemas["indicators"], indicators),
     }
-
-
-def _to_pandas(table: pa.Table) -> pd.DataFrame:
-    # Nullable integer columns become pandas' nullable integers rather than floats.
-    nullable = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
-    data = {}
-    for f in table.schema:
-        mapper = nullable.get if f.nullable and f.type in nullable else None
-        data[f.name] = table.column(f.name).to_pandas(types_mapper=mapper)
-    return pd.DataFrame(data)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -35,6 +36,8 @@ __all__ = [
     "from_arrays",
     "write_table",
     "read_table",
+    "read_cluster_tables",
+    "to_pandas",
 ]
 
 _TYPES = {
@@ -222,3 +225,29 @@ def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
                 f"{source}: column {name}: duplicate value {dup} (rows {rows[0]} and {rows[1]})"
             )
     return out
+
+
+def read_cluster_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
+    """The organizations, patents and alliances tables of a folder, validated, as DataFrames.
+
+    Works on a run folder and on any folder of cluster tables (real data); the indicators
+    table, whose columns depend on the model, is not read.
+
+    Raises:
+        InnoclusterError: the folder or a table is missing or breaks its schema.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InnoclusterError(f"data folder '{folder}' does not exist")
+    schemas = (ORGANIZATIONS, PATENTS, ALLIANCES)
+    return {s.name: to_pandas(read_table(folder / f"{s.name}.parquet", s)) for s in schemas}
+
+
+def to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A table as a DataFrame; nullable integer columns become pandas' nullable integers."""
+    nullable = {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}
+    data = {}
+    for f in table.schema:
+        mapper = nullable.get if f.nullable and f.type in nullable else None
+        data[f.name] = table.column(f.name).to_pandas(types_mapper=mapper)
+    return pd.DataFrame(data)

@@ -13,6 +13,9 @@ from typing import Any
 #: Public name -> the submodule that defines it.
 _EXPORTS = {
     "gini": "inequality",
+    "Diagnosis": "diagnosis",
+    "MechanismRules": "diagnosis",
+    "diagnose": "diagnosis",
     "alliance_stock": "knowledge",
     "knowledge_stock": "knowledge",
     "patent_stock": "knowledge",
