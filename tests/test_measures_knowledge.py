@@ -47,6 +47,8 @@ def test_patent_stock_by_region_fills_missing_years():
     assert stock[3].tolist() == [1.0, 0.5, 1.25] and stock[5].tolist() == [1.0, 0.5, 0.25]
     total = patent_stock(patents, by=None, years=[1999, 2000], depreciation=0.5)
     assert total["cluster"].tolist() == [0.0, 2.0]
+    empty = patent_stock(patents.iloc[:0], by=None, years=[1, 2])
+    assert empty["cluster"].tolist() == [0.0, 0.0]
     with pytest.raises(InnoclusterError, match="no column region"):
         patent_stock(patents.drop(columns="region"))
 

@@ -143,6 +143,36 @@ def diagnose(
     console.print(table)
 
 
+@app.command()
+def measure(
+    data: Annotated[Path, typer.Argument(help="A run folder or a folder of cluster tables.")],
+    year: Annotated[
+        int | None, typer.Option(help="Year (step) to measure (default: last).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to FILE.json or FILE.parquet instead of printing.")
+    ] = None,
+) -> None:
+    """Every measure of a cluster: geography, technology, network, knowledge, life cycle."""
+    with _user_errors():
+        from innocluster.measures.profile import measure_cluster, profile_rows
+
+        if out is not None and out.suffix not in (".json", ".parquet"):
+            raise InnoclusterError(f"--out '{out}': expected a .json or .parquet file")
+        profile = measure_cluster(data, year=year)
+        if out is None:
+            typer.echo(json.dumps(profile, indent=2))
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = out.with_name(f".{out.name}.tmp")
+        if out.suffix == ".json":
+            staging.write_text(json.dumps(profile, indent=2) + "\n", "utf-8")
+        else:
+            profile_rows(profile).to_parquet(staging, index=False)
+        staging.replace(out)
+    console.print(f"wrote {out}", highlight=False)
+
+
 estimate_app = typer.Typer(
     help="Estimate models on real firm panels (see docs/estimation.md).",
     no_args_is_help=True,

@@ -16,6 +16,8 @@ _EXPORTS = {
     "Diagnosis": "diagnosis",
     "MechanismRules": "diagnosis",
     "diagnose": "diagnosis",
+    "measure_cluster": "profile",
+    "profile_rows": "profile",
     "alliance_stock": "knowledge",
     "knowledge_stock": "knowledge",
     "patent_stock": "knowledge",

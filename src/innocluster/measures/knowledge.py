@@ -88,8 +88,10 @@ def patent_stock(
             else []
         )
     years = pd.Index(list(years), name="year")
-    units = patents[by] if by is not None else pd.Series("cluster", index=patents.index)
-    counts = pd.crosstab(patents["year"], units).reindex(index=years, fill_value=0)
+    if by is None:
+        counts = patents["year"].value_counts().reindex(years, fill_value=0).to_frame("cluster")
+    else:
+        counts = pd.crosstab(patents["year"], patents[by]).reindex(index=years, fill_value=0)
     stock = knowledge_stock(counts.to_numpy(), depreciation)
     return pd.DataFrame(stock, index=years, columns=counts.columns.rename(by))
 
