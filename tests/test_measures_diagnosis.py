@@ -21,6 +21,8 @@ def test_a_hub_with_alliances_calls_for_a_platform_and_has_every_mechanism(clust
     assert verdicts["spillover"] == "present"  # patents concentrate in neighbouring regions
     assert verdicts["entrepreneurship"] == "present" and verdicts["government"] == "present"
     assert d.lacking == []
+    spill = d.mechanisms.set_index("mechanism").loc["spillover", "evidence"]
+    assert "100% of 20 active alliances are inside one region" in spill
     away = d.regions.set_index("unit").loc[35]
     assert away["action"] == "supply"  # low knowledge, no alliances
 
@@ -72,3 +74,15 @@ def test_a_simulated_run_can_be_diagnosed():
     d = ic.diagnose(run)
     assert d.year == 8 and d.phase["action"] == "supply"  # the benchmark has no patents
     assert "spillover" in d.lacking and "government" in d.lacking
+
+
+def test_a_reference_file_sets_the_thresholds(tmp_path, cluster_tables):
+    ref = tmp_path / "reference.toml"
+    ref.write_text("knowledge = 1e9\nalliances = 0\n")
+    d = diagnose(cluster_tables(), reference=ref)
+    assert (d.phase["knowledge_level"], d.phase["alliance_level"]) == ("low", "high")
+    ref.write_text("knowledge = 'lots'\nalliances = 1\n")
+    with pytest.raises(InnoclusterError, match="knowledge: expected a number, got 'lots'"):
+        diagnose(cluster_tables(), reference=ref)
+    with pytest.raises(InnoclusterError, match="does not exist"):
+        diagnose(cluster_tables(), reference=tmp_path / "none.toml")

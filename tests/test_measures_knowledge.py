@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures.knowledge import alliance_stock, knowledge_stock, patent_stock
+from innocluster.measures.knowledge import (
+    alliance_stock,
+    alliances_per_organisation,
+    knowledge_stock,
+    patent_stock,
+)
 
 
 def loop_stock(flows, d, initial):
@@ -66,3 +71,16 @@ def test_alliance_stock_counts_active_alliances_and_density():
     assert out["alliances"].tolist() == [0, 1, 2, 1]  # (2, 3) ends the year it starts
     assert out["partners"].tolist() == [0, 2, 3, 2]
     np.testing.assert_allclose(out["density"], [0, 1 / 6, 2 / 6, 1 / 6])
+
+
+def test_alliances_per_organisation_is_the_degree_in_the_year():
+    alliances = pd.DataFrame(
+        {
+            "org_a": [0, 1, 2],
+            "org_b": [1, 2, 3],
+            "start": [1, 2, 2],
+            "end": pd.array([3, None, 2], dtype="Int32"),
+        }
+    )
+    assert alliances_per_organisation(alliances, 2).to_dict() == {0: 1, 1: 2, 2: 1}
+    assert alliances_per_organisation(alliances, 2, org_ids=[3, 0]).tolist() == [0, 1]

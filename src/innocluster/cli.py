@@ -95,7 +95,8 @@ def diagnose(
         int | None, typer.Option(help="Year (step) to diagnose (default: last).")
     ] = None,
     reference: Annotated[
-        str, typer.Option(help="Score stocks against: others, median or thresholds.")
+        str,
+        typer.Option(help="Score stocks against: others, median, thresholds, or a FILE.toml."),
     ] = "others",
     thresholds: Annotated[
         str | None, typer.Option(help="With --reference thresholds: KNOWLEDGE,ALLIANCES.")

@@ -19,6 +19,7 @@ _EXPORTS = {
     "measure_cluster": "profile",
     "profile_rows": "profile",
     "alliance_stock": "knowledge",
+    "alliances_per_organisation": "knowledge",
     "knowledge_stock": "knowledge",
     "patent_stock": "knowledge",
     "STAGES": "lifecycle",

@@ -28,6 +28,7 @@ The rules are thresholds, stated with every verdict; change them with
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,7 +121,9 @@ def diagnose(
         region: the region to diagnose (default: the region with most organisations alive).
         year: the year (step) to diagnose (default: the last year in the tables).
         reference, thresholds: how stocks are scored high or low (see
-            :func:`~innocluster.measures.phase.diagnose_phase`).
+            :func:`~innocluster.measures.phase.diagnose_phase`); ``reference`` may also be the
+            path of a TOML file giving a reference cluster's stocks, ``knowledge = ...`` and
+            ``alliances = ...``, used as thresholds.
         per_organisation: score stocks per organisation alive in the region (for regions of
             different sizes) instead of totals.
         depreciation: annual depreciation of the knowledge stock.
@@ -131,6 +134,8 @@ def diagnose(
             focus region is unknown.
     """
     organizations, patents, alliances = _frames(tables)
+    if str(reference).endswith(".toml"):
+        thresholds, reference = _reference_file(Path(reference)), "thresholds"
     _require(
         organizations,
         ("org_id", "kind", "x", "y", "region", "born", "exited", "parent"),
@@ -163,7 +168,7 @@ def diagnose(
     phase = table.loc[table["unit"] == region].iloc[0].to_dict()
     mechanisms = pd.DataFrame(
         [
-            _spillover(orgs, regions, knowledge, rules),
+            _spillover(orgs, regions, knowledge, _local_ties(alive, alliances, year), rules),
             _entrepreneurship(orgs, alive, year, rules),
             _government(alive, rules),
             _life_cycle(orgs, year),
@@ -181,6 +186,24 @@ def _frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
             raise InnoclusterError(f"diagnose: the tables have no {missing[0]} table")
         return tables["organizations"], tables["patents"], tables["alliances"]
     return tables.organizations, tables.patents, tables.alliances
+
+
+def _reference_file(path: Path) -> tuple[float, float]:
+    try:
+        values = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise InnoclusterError(f"reference file '{path}' does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InnoclusterError(f"reference file '{path}': not valid TOML ({err})") from None
+    cuts = []
+    for key in ("knowledge", "alliances"):
+        value = values.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise InnoclusterError(
+                f"reference file '{path}': {key}: expected a number, got {value!r}"
+            )
+        cuts.append(float(value))
+    return cuts[0], cuts[1]
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
@@ -219,7 +242,24 @@ def _alliances_by_region(orgs, alliances, regions, year) -> np.ndarray:
     return counts.reindex(regions, fill_value=0).to_numpy(dtype=float)
 
 
-def _spillover(orgs, regions, knowledge, rules) -> dict[str, Any]:
+def _local_ties(alive, alliances, year) -> str:
+    # Alliances whose partners share a region, against random pairing of organisations alive.
+    end = alliances["end"].to_numpy(dtype=np.float64, na_value=np.inf)
+    active = alliances[(alliances["start"].to_numpy() <= year) & (end > year)]
+    where = alive.set_index("org_id")["region"]
+    a, b = active["org_a"].map(where), active["org_b"].map(where)
+    both = a.notna() & b.notna()
+    if not both.any():
+        return "no active alliance between organisations alive"
+    share = float((a[both] == b[both]).mean())
+    chance = float(((alive["region"].value_counts() / len(alive)) ** 2).sum())
+    return (
+        f"{share:.0%} of {int(both.sum()):,} active alliances are inside one region "
+        f"({chance:.0%} under random pairing)"
+    )
+
+
+def _spillover(orgs, regions, knowledge, ties, rules) -> dict[str, Any]:
     rule = f"I > 0 with p < {rules.alpha} (Moran's I, {rules.neighbours} nearest regions)"
     row = {"mechanism": "spillover", "indicator": "Moran's I of knowledge stock", "rule": rule}
     if len(regions) <= rules.neighbours or np.ptp(knowledge) == 0:
@@ -228,7 +268,7 @@ def _spillover(orgs, regions, knowledge, rules) -> dict[str, Any]:
             if np.ptp(knowledge) == 0
             else f"only {len(regions)} regions"
         )
-        return {**row, "value": float("nan"), "verdict": "lacking", "evidence": why}
+        return {**row, "value": float("nan"), "verdict": "lacking", "evidence": f"{why}; {ties}"}
     centroids = orgs.groupby("region")[["x", "y"]].mean().reindex(regions).to_numpy()
     result = moran(
         knowledge,
@@ -240,7 +280,7 @@ def _spillover(orgs, regions, knowledge, rules) -> dict[str, Any]:
     present = result.I > 0 and result.p_sim < rules.alpha
     evidence = (
         f"I = {result.I:.3f} (expected {result.EI:.3f} without spillover), "
-        f"pseudo p = {result.p_sim:.3f} from {rules.permutations} permutations"
+        f"pseudo p = {result.p_sim:.3f} from {rules.permutations} permutations; {ties}"
     )
     return {
         **row,

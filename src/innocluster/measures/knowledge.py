@@ -15,7 +15,7 @@ from scipy.signal import lfilter
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["knowledge_stock", "patent_stock", "alliance_stock"]
+__all__ = ["knowledge_stock", "patent_stock", "alliance_stock", "alliances_per_organisation"]
 
 #: Annual depreciation of the knowledge stock, the usual R&D-capital rate (Hall 2005).
 DEPRECIATION = 0.15
@@ -130,3 +130,28 @@ def alliance_stock(
         with np.errstate(divide="ignore", invalid="ignore"):
             out["density"] = np.where(n > 1, 2.0 * out["alliances"] / (n * (n - 1)), 0.0)
     return out
+
+
+def alliances_per_organisation(
+    alliances: pd.DataFrame, year: int, org_ids: Sequence[int] | None = None
+) -> pd.Series:
+    """Alliances active in ``year`` for each organisation: its alliance stock (its degree).
+
+    Args:
+        alliances: the alliances table (``org_a``, ``org_b``, ``start``, ``end``).
+        year: the year.
+        org_ids: the organisations to report (default: those in an active alliance); the
+            others count zero.
+
+    Returns:
+        A Series indexed by ``org_id``.
+    """
+    end = alliances["end"].to_numpy(dtype=np.float64, na_value=np.inf)
+    active = (alliances["start"].to_numpy(dtype=np.int64) <= year) & (end > year)
+    ends = np.concatenate(
+        [alliances["org_a"].to_numpy()[active], alliances["org_b"].to_numpy()[active]]
+    )
+    counts = pd.Series(ends).value_counts().sort_index()
+    if org_ids is not None:
+        counts = counts.reindex(list(org_ids), fill_value=0)
+    return counts.rename("alliances").rename_axis("org_id")
