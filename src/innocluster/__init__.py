@@ -25,12 +25,14 @@ __all__ = [
 ]
 
 #: Subpackages loaded on first use (PEP 562): ``ic.estimate`` imports statsmodels.
-_SUBMODULES = ("datasets", "estimate", "measures")
+_SUBMODULES = ("data", "datasets", "estimate", "measures")
 
 
 def __getattr__(name: str) -> Any:
     if name == "diagnose":  # ic.diagnose(tables): the seeds' two questions, from data
         return importlib.import_module(f"{__name__}.measures.diagnosis").diagnose
+    if name == "load_tables":  # ic.load_tables(folder): real data, validated
+        return importlib.import_module(f"{__name__}.data.files").load_tables
     if name not in _SUBMODULES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return importlib.import_module(f"{__name__}.{name}")

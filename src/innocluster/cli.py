@@ -145,6 +145,31 @@ def diagnose(
 
 
 @app.command()
+def validate(
+    data: Annotated[Path, typer.Argument(help="A folder of cluster tables: CSV, TSV or Parquet.")],
+    grid_km: Annotated[
+        float, typer.Option(help="Grid cell side (km) of the regions when there is no region.")
+    ] = 10.0,
+    limit: Annotated[int, typer.Option(help="Report at most this many problems.")] = 50,
+) -> None:
+    """Check a data folder against the cluster tables' schemas; list every problem found."""
+    from innocluster.data.files import validate_folder
+
+    with _user_errors():
+        if grid_km <= 0 or limit < 1:
+            raise InnoclusterError("--grid-km must be > 0 and --limit >= 1")
+        tables, problems = validate_folder(data, limit=limit, grid_km=grid_km)
+    if problems:
+        for problem in problems:
+            errors.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
+        more = " (the limit; there may be more)" if len(problems) >= limit else ""
+        errors.print(f"{len(problems)} problem(s){more}", highlight=False, markup=False)
+        raise typer.Exit(code=2)
+    rows = ", ".join(f"{len(frame):,} {name}" for name, frame in tables.items())
+    console.print(f"{data}: valid ({rows})", highlight=False, soft_wrap=True)
+
+
+@app.command()
 def measure(
     data: Annotated[Path, typer.Argument(help="A run folder or a folder of cluster tables.")],
     year: Annotated[

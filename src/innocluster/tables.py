@@ -36,7 +36,6 @@ __all__ = [
     "from_arrays",
     "write_table",
     "read_table",
-    "read_cluster_tables",
     "to_pandas",
 ]
 
@@ -225,22 +224,6 @@ def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
                 f"{source}: column {name}: duplicate value {dup} (rows {rows[0]} and {rows[1]})"
             )
     return out
-
-
-def read_cluster_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """The organizations, patents and alliances tables of a folder, validated, as DataFrames.
-
-    Works on a run folder and on any folder of cluster tables (real data); the indicators
-    table, whose columns depend on the model, is not read.
-
-    Raises:
-        InnoclusterError: the folder or a table is missing or breaks its schema.
-    """
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InnoclusterError(f"data folder '{folder}' does not exist")
-    schemas = (ORGANIZATIONS, PATENTS, ALLIANCES)
-    return {s.name: to_pandas(read_table(folder / f"{s.name}.parquet", s)) for s in schemas}
 
 
 def to_pandas(table: pa.Table) -> pd.DataFrame:

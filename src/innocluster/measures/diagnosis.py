@@ -37,13 +37,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innocluster.data.files import load_tables
 from innocluster.errors import InnoclusterError
 from innocluster.measures.autocorrelation import moran
 from innocluster.measures.knowledge import DEPRECIATION, patent_stock
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.measures.phase import diagnose_phase
 from innocluster.measures.weights import knn
-from innocluster.tables import read_cluster_tables
 
 __all__ = ["MechanismRules", "Diagnosis", "diagnose"]
 
@@ -117,7 +117,8 @@ def diagnose(
     Args:
         tables: the cluster tables (``docs/data-formats.md``): a mapping with the DataFrames
             ``organizations``, ``patents`` and ``alliances``, a :class:`~innocluster.Run`, or the
-            path of a folder of cluster tables (a run folder or imported data).
+            path of a data folder (a run folder, or CSV, TSV or Parquet files read with
+            :func:`~innocluster.data.load_tables`).
         region: the region to diagnose (default: the region with most organisations alive).
         year: the year (step) to diagnose (default: the last year in the tables).
         reference, thresholds: how stocks are scored high or low (see
@@ -179,7 +180,7 @@ def diagnose(
 
 def _frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     if isinstance(tables, (str, Path)):
-        tables = read_cluster_tables(tables)
+        tables = load_tables(tables)
     if isinstance(tables, Mapping):
         missing = [n for n in ("organizations", "patents", "alliances") if n not in tables]
         if missing:
