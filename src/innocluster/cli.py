@@ -199,6 +199,30 @@ def measure(
     console.print(f"wrote {out}", highlight=False)
 
 
+import_app = typer.Typer(help="Bring real data into cluster tables.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("csv")
+def import_csv_command(
+    source: Annotated[Path, typer.Argument(help="The folder with your CSV or TSV files.")],
+    out: Annotated[Path, typer.Option(help="The data folder to write.")],
+    map_: Annotated[Path, typer.Option("--map", help="The TOML mapping of your columns.")],
+    grid_km: Annotated[
+        float, typer.Option(help="Grid cell side (km) of the regions when there is no region.")
+    ] = 10.0,
+) -> None:
+    """Map your own files onto the cluster tables (docs/data-formats.md) and write them."""
+    from innocluster.data.mapping import import_csv
+
+    with _user_errors():
+        if grid_km <= 0:
+            raise InnoclusterError(f"--grid-km must be > 0; got {grid_km}")
+        written = import_csv(source, out, map_, grid_km=grid_km)
+    rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
+    console.print(f"wrote {out}/ ({rows})", highlight=False, soft_wrap=True)
+
+
 estimate_app = typer.Typer(
     help="Estimate models on real firm panels (see docs/estimation.md).",
     no_args_is_help=True,
