@@ -206,18 +206,19 @@ def _read(folder: Path, name: str, out: _Collector) -> tuple[str, pd.DataFrame] 
         )
         return None
     try:
-        frame = pd.read_csv(
-            path,
-            sep="\t" if path.suffix == ".tsv" else ",",
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8",
-        )
+        frame = read_delimited(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
         out.add(str(path), None, None, f"cannot be parsed as {path.suffix[1:].upper()} ({err})")
         return None
     return str(path), frame.astype(object).where(frame.notna(), None)
+
+
+def read_delimited(path: Path) -> pd.DataFrame:
+    """A CSV (``.csv``) or tab-separated (``.tsv``) UTF-8 file as strings; empty cells missing."""
+    sep = "\t" if path.suffix == ".tsv" else ","
+    return pd.read_csv(
+        path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+    )
 
 
 def _check(name: str, file: str, frame: pd.DataFrame, out: _Collector) -> pd.DataFrame:

@@ -34,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from innocluster.data.files import _COLUMNS, KINDS, Problem, validate_folder
+from innocluster.data.files import _COLUMNS, KINDS, Problem, read_delimited, validate_folder
 from innocluster.errors import InnoclusterError
 from innocluster.tables import ALLIANCES, ORGANIZATIONS, PATENTS, from_arrays, write_table
 
@@ -137,14 +137,7 @@ def _map_table(source: Path, table: str, entry: dict, mapping: Path, staged: Pat
     if not path.is_file():
         raise InnoclusterError(f"{path}: file not found (named by [{table}] of '{mapping}')")
     try:
-        frame = pd.read_csv(
-            path,
-            sep="\t" if path.suffix == ".tsv" else ",",
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8",
-        )
+        frame = read_delimited(path)
     except UnicodeDecodeError as err:
         raise InnoclusterError(f"{path}: not UTF-8 text (byte {err.start})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
