@@ -31,7 +31,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from machine import describe  # noqa: E402
+from machine import describe, format_line  # noqa: E402
 
 #: name: (function, sites, share of interest, r_max km, n_sim, weighted)
 CASES = {
@@ -153,10 +153,7 @@ def report(results: dict) -> str:
     lines = [
         "# Distance-based measures: measured results",
         "",
-        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; "
-        f"Python {m['python']}, numpy {m['numpy']}, scipy {m['scipy']}, numba {m['numba']} "
-        f"({m['numba_threads']} threads), scikit-learn {m['sklearn']}. "
-        "Command: `python benchmarks/bench_distance.py`.",
+        f"Measured {format_line(m, 'sklearn')}. Command: `python benchmarks/bench_distance.py`.",
         "",
         "## Envelopes (random location, global, 101 distances)",
         "",

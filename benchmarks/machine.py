@@ -42,7 +42,11 @@ def describe(*packages: str) -> dict:
 
 def describe_line(*packages: str) -> str:
     """:func:`describe` as one sentence for a results page."""
-    m = describe(*packages)
+    return format_line(describe(*packages), *packages)
+
+
+def format_line(m: dict, *packages: str) -> str:
+    """A :func:`describe` result (e.g. read back from a results file) as one sentence."""
     versions = ", ".join(f"{name} {m[name]}" for name in ("numpy", "scipy", "numba", *packages))
     return (
         f"{m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB ({m['os']}); "

@@ -34,7 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from machine import describe  # noqa: E402
+from machine import describe, format_line  # noqa: E402
 
 RADIUS = {10_000: 0.05, 100_000: 0.0158, 1_000_000: 0.005}
 
@@ -149,9 +149,7 @@ def report(results: dict) -> str:
     lines = [
         "# Benchmark model: measured results",
         "",
-        f"Measured {m['date']} on {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; "
-        f"Python {m['python']}, numpy {m['numpy']}, numba {m['numba']} "
-        f"({m['numba_threads']} threads), Mesa {m['mesa']}. {results['steps']} steps per size. "
+        f"Measured {format_line(m, 'mesa')}. {results['steps']} steps per size. "
         "Command: `python benchmarks/run_benchmarks.py`.",
         "",
         "Seconds per step, best of three repeats (one at 1,000,000).",

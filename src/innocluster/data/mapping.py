@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +36,7 @@ import pandas as pd
 from innocluster.data.files import _COLUMNS, KINDS, Problem, read_delimited, validate_folder
 from innocluster.errors import InnoclusterError
 from innocluster.tables import ALLIANCES, ORGANIZATIONS, PATENTS, from_arrays, write_table
+from innocluster.textfiles import read_toml
 
 __all__ = ["import_csv"]
 
@@ -86,12 +86,7 @@ def import_csv(
 
 
 def _read_mapping(path: Path) -> dict[str, dict[str, Any]]:
-    try:
-        spec = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InnoclusterError(f"mapping file '{path}' does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InnoclusterError(f"mapping file '{path}': not valid TOML ({err})") from None
+    spec = read_toml(path, "mapping file")
     unknown = [k for k in spec if k not in _SCHEMAS]
     if unknown:
         raise InnoclusterError(

@@ -28,7 +28,6 @@ The rules are thresholds, stated with every verdict; change them with
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +43,7 @@ from innocluster.measures.knowledge import DEPRECIATION, patent_stock
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.measures.phase import diagnose_phase
 from innocluster.measures.weights import knn
+from innocluster.textfiles import read_toml
 
 __all__ = ["MechanismRules", "Diagnosis", "diagnose"]
 
@@ -190,12 +190,7 @@ def _frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 
 def _reference_file(path: Path) -> tuple[float, float]:
-    try:
-        values = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise InnoclusterError(f"reference file '{path}' does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InnoclusterError(f"reference file '{path}': not valid TOML ({err})") from None
+    values = read_toml(path, "reference file")
     cuts = []
     for key in ("knowledge", "alliances"):
         value = values.get(key)
