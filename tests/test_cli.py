@@ -62,7 +62,7 @@ def test_run_writes_the_folder_and_repeats_exactly(tmp_path):
 
 def test_default_output_folder_is_out_slash_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert invoke("run", "default", "--steps", 1, "--set", "n0=100").exit_code == 0
+    assert invoke("run", "default", "--steps", 1, "--set", "n_firms=20").exit_code == 0
     assert (tmp_path / "out/default/organizations.parquet").is_file()
 
 

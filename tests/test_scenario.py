@@ -58,7 +58,7 @@ def test_file_name_is_the_default_name(tmp_path):
         ({"n0": 2.5}, "benchmark.n0=2.5: expected a valid integer"),
         ({"r": "wide"}, "benchmark.r='wide': expected a valid number"),
         ({"mechanisms.exit": 1}, "mechanisms.exit=1: expected a valid boolean"),
-        ({"model": "nosuch"}, "model: expected one of benchmark, got 'nosuch'"),
+        ({"model": "nosuch"}, "model: expected one of benchmark, cluster, got 'nosuch'"),
         ({"a.b.c": 1}, "override 'a.b.c': expected KEY or SECTION.KEY"),
         ({"name.x": 1}, "override 'name.x': 'name' is not a section"),
     ],

@@ -35,6 +35,15 @@ def test_remove_keeps_order_and_archives_the_leavers():
     assert gone["k"][1].tolist() == [12.0, 13.0, 14.0]
 
 
+def test_fields_not_given_take_their_fill_value_even_in_rows_freed_by_exits():
+    pop = Population([FieldSpec("x", "float64"), FieldSpec("q", "float64", fill=1.0)], 16)
+    pop.add(0, x=np.arange(4.0) + 7.0, q=np.full(4, 9.0))
+    pop.remove(np.array([0, 0, 1, 1], bool), step=1)
+    pop.add(1, x=np.zeros(2))
+    assert pop["q"].tolist() == [9.0, 9.0, 1.0, 1.0]
+    assert pop["parent"].tolist() == [-1] * 4
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 2**32 - 1)), max_size=12))
 def test_any_sequence_of_entries_and_exits_accounts_for_everyone(events):

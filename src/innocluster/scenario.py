@@ -20,9 +20,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from innocluster.cluster_parameters import ClusterScenario
 from innocluster.errors import InnoclusterError
+from innocluster.sections import (
+    NonNegativeFloat,
+    PositiveFloat,
+    Probability,
+    ScenarioBase,
+    Section,
+)
 
 __all__ = [
     "BenchmarkMechanisms",
@@ -35,16 +43,6 @@ __all__ = [
     "preset_description",
     "scenario_to_toml",
 ]
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-NonNegativeFloat = Annotated[float, Field(ge=0.0)]
-
-
-class Section(BaseModel):
-    """A group of parameters: strict types, unknown keys refused."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
 
 
 class BenchmarkParams(Section):
@@ -75,14 +73,6 @@ class BenchmarkMechanisms(Section):
     exit: bool = True
 
 
-class ScenarioBase(Section):
-    """Keys shared by every scenario."""
-
-    name: str = "unnamed"
-    description: str = ""
-    steps: Annotated[int, Field(ge=1, le=100_000, description="steps (years) to simulate")] = 50
-
-
 class BenchmarkScenario(ScenarioBase):
     """The benchmark model: spillover, innovation, depreciation, spin-off, exit."""
 
@@ -92,10 +82,13 @@ class BenchmarkScenario(ScenarioBase):
 
 
 #: Scenario classes by the value of their ``model`` key.
-SCENARIO_CLASSES: dict[str, type[ScenarioBase]] = {"benchmark": BenchmarkScenario}
+SCENARIO_CLASSES: dict[str, type[ScenarioBase]] = {
+    "benchmark": BenchmarkScenario,
+    "cluster": ClusterScenario,
+}
 
 #: Any validated scenario.
-Scenario = BenchmarkScenario
+Scenario = BenchmarkScenario | ClusterScenario
 
 _PRESETS = "innocluster.scenarios"
 

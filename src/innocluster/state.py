@@ -14,6 +14,7 @@ into the fields they document.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
@@ -83,10 +84,12 @@ class Population:
             count = len(parent)
         new = slice(self.n, self.n + count)
         self._reserve(self.n + count)
-        for name, value in values.items():
+        for name in values:
             if name not in self.specs or name in ("org_id", "born", "parent"):
                 raise KeyError(f"cannot set field '{name}' on new organisations")
-            self._data[name][new] = value
+        for name, spec in self.specs.items():
+            # Rows freed by earlier exits hold stale values: every field is written.
+            self._data[name][new] = values.get(name, spec.fill)
         self._data["org_id"][new] = np.arange(self.next_id, self.next_id + count)
         self._data["born"][new] = step
         self._data["parent"][new] = -1 if parent is None else parent
@@ -234,7 +237,8 @@ class State:
 
     ``flows`` holds what mechanisms counted during the current step (entries, exits, the mean
     spillover pool, ...); the engine clears it before each step and hands it to the observer.
-    ``patents`` collects the rows of the patents table as chunks of arrays.
+    ``patents`` collects the rows of the patents table as chunks of arrays. ``world`` holds a
+    model's cluster-wide values (for the cluster model a :class:`~innocluster.cluster_state.World`).
     """
 
     orgs: Population
@@ -242,6 +246,7 @@ class State:
     step: int = 0
     flows: dict[str, float] = field(default_factory=dict)
     patents: list[dict[str, np.ndarray]] = field(default_factory=list)
+    world: Any = None
 
     def patent_records(self) -> dict[str, np.ndarray] | None:
         """The patent chunks concatenated per column, or ``None`` if there are none."""

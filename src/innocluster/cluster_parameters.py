@@ -1,0 +1,476 @@
+"""Parameters of the cluster model: one section per part of the model, each value documented.
+
+Every parameter states its meaning, unit, default, range and the literature it follows; the
+model's equations are in ``docs/model.md``. Money is in model money units (MU) per year, one
+step is one year, lengths are kilometres, knowledge is in innovation units (one innovation adds
+one unit in one technology field).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import model_validator
+
+from innocluster.sections import ScenarioBase, Section, parameter
+
+__all__ = [
+    "ClusterScenario",
+    "ClusterMechanisms",
+    "SpaceParams",
+    "PopulationParams",
+    "KnowledgeParams",
+    "SpilloverParams",
+    "ResearchParams",
+    "EntrepreneurshipParams",
+    "MarketParams",
+    "MobilityParams",
+    "GovernmentParams",
+    "InstitutionsParams",
+    "INSTRUMENTS",
+]
+
+GRILICHES = "Griliches (1979); Jaffe (1986)"
+KLEPPER = "Klepper (1996)"
+COHEN = "Cohen and Levinthal (1990)"
+
+#: The government's instruments, in the order of the ``gov_<instrument>`` indicator columns.
+INSTRUMENTS = ("subsidy", "grants", "zone", "institutes", "intermediaries", "anchors")
+
+
+class SpaceParams(Section):
+    """Geographic and technology space."""
+
+    L: float = parameter(100.0, "side of the square region", "km", gt=0.0, le=10_000.0)
+    R: int = parameter(10, "regions per side of the grid of regional statistics", "", ge=2, le=200)
+    D: int = parameter(16, "technology fields", "", ge=2, le=512)
+
+
+class PopulationParams(Section):
+    """The organisations at step 0, placed uniformly over the square."""
+
+    n_firms: int = parameter(200, "firms at start", "organisations", ge=0, le=10_000_000)
+    n_leaders: int = parameter(2, "leading companies at start", "organisations", ge=0, le=100_000)
+    n_institutes: int = parameter(
+        10, "research institutes at start", "organisations", ge=0, le=100_000
+    )
+    n_intermediaries: int = parameter(
+        0, "intermediaries at start", "organisations", ge=0, le=100_000
+    )
+    firm_employees: int = parameter(3, "employees of a firm at start", "persons", ge=1, le=100_000)
+    leader_employees: int = parameter(
+        15, "employees of a leading company at start", "persons", ge=1, le=1_000_000
+    )
+    institute_employees: int = parameter(
+        30, "researchers of an institute (constant)", "persons", ge=1, le=1_000_000
+    )
+    firm_capital: float = parameter(5.0, "capital of a firm at start", "MU", ge=0.0)
+    leader_capital: float = parameter(60.0, "capital of a leading company at start", "MU", ge=0.0)
+    firm_knowledge: float = parameter(
+        0.5, "mean tacit knowledge per field of a firm at start (exponential)", "units", ge=0.0
+    )
+    leader_knowledge: float = parameter(
+        3.0, "mean tacit knowledge per field of a leader at start", "units", ge=0.0
+    )
+    institute_knowledge: float = parameter(
+        5.0, "mean tacit knowledge per field of an institute at start", "units", ge=0.0
+    )
+
+
+class KnowledgeParams(Section):
+    """Knowledge stocks: absorptive capacity and depreciation."""
+
+    K_half: float = parameter(
+        20.0,
+        "knowledge stock at which absorptive capacity A = K / (K + K_half) is 1/2",
+        "units",
+        COHEN,
+        gt=0.0,
+    )
+    delta: float = parameter(
+        0.05,
+        "share of tacit and explicit knowledge lost per year",
+        "1/year",
+        "Griliches (1979): 10-15% for R&D capital",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class SpilloverParams(Section):
+    """Localised spillover of explicit knowledge."""
+
+    s_sp: float = parameter(
+        0.05,
+        "spillover strength: share of a weighted knowledge gap absorbed per year",
+        "1/year",
+        "Jaffe (1986); Audretsch and Feldman (1996)",
+        ge=0.0,
+        le=1.0,
+    )
+    r_geo: float = parameter(
+        5.0,
+        "spillover radius",
+        "km",
+        "Audretsch and Feldman (1996): spillovers are local",
+        gt=0.0,
+        le=1000.0,
+    )
+    lam: float = parameter(2.5, "distance decay length of spillover", "km", gt=0.0)
+    broker: float = parameter(
+        1.0,
+        "extra spillover (multiple) received near an intermediary",
+        "",
+        "Howells (2006) on innovation intermediaries",
+        ge=0.0,
+    )
+
+
+class ResearchParams(Section):
+    """The knowledge production function and the kinds of innovation."""
+
+    a: float = parameter(
+        0.4,
+        "innovation productivity a in mu = a Q RD^beta (1 + K)^eta",
+        "innovations/year",
+        GRILICHES,
+        ge=0.0,
+    )
+    beta: float = parameter(0.5, "R&D elasticity of innovation", "", GRILICHES, ge=0.0, le=2.0)
+    eta: float = parameter(
+        0.6,
+        "knowledge-stock elasticity of innovation in a new industry (maturity 0)",
+        "",
+        GRILICHES,
+        ge=0.0,
+        le=2.0,
+    )
+    eta_late: float = parameter(
+        0.0,
+        "knowledge-stock elasticity of innovation at saturated demand (maturity 1)",
+        "",
+        "Audretsch and Feldman (1996): new knowledge matters most early",
+        ge=0.0,
+        le=2.0,
+    )
+    rd_share: float = parameter(
+        0.08, "share of revenue a firm spends on R&D", "", KLEPPER, ge=0.0, le=1.0
+    )
+    institute_budget: float = parameter(
+        3.0, "base research budget of an institute", "MU/year", ge=0.0
+    )
+    p_radical: float = parameter(
+        0.1,
+        "probability that an innovation is radical (field drawn uniformly)",
+        "",
+        "Frenken et al. (2007) on variety",
+        ge=0.0,
+        le=1.0,
+    )
+    p_patent: float = parameter(
+        0.5,
+        "probability that an innovation is codified as a patent",
+        "",
+        "Cohen, Nelson and Walsh (2000)",
+        ge=0.0,
+        le=1.0,
+    )
+    process_early: float = parameter(
+        0.2,
+        "share of process innovations when demand is new (maturity 0)",
+        "",
+        KLEPPER,
+        ge=0.0,
+        le=1.0,
+    )
+    process_late: float = parameter(
+        0.8,
+        "share of process innovations at saturated demand (maturity 1)",
+        "",
+        KLEPPER,
+        ge=0.0,
+        le=1.0,
+    )
+    quality_step: float = parameter(
+        0.05,
+        "share of the gap to the quality ceiling closed by a product innovation",
+        "",
+        KLEPPER,
+        ge=0.0,
+        lt=1.0,
+    )
+    quality_max: float = parameter(
+        3.0,
+        "highest quality product innovation can reach (quality starts at 1)",
+        "",
+        KLEPPER,
+        ge=1.0,
+    )
+    cost_step: float = parameter(
+        0.05,
+        "share of the unit cost above the floor cut by a process innovation",
+        "",
+        KLEPPER,
+        ge=0.0,
+        lt=1.0,
+    )
+    cost_floor: float = parameter(
+        0.3, "lowest unit cost process innovation can reach", "MU/unit", KLEPPER, ge=0.0
+    )
+
+
+class EntrepreneurshipParams(Section):
+    """Spin-offs, academic spin-offs and outside entrants."""
+
+    p_spin: float = parameter(
+        1.0,
+        "spin-off propensity of a firm (times Q, A_i and a size factor)",
+        "1/year",
+        "Klepper (2007); Feldman, Francis and Bercovitz (2005)",
+        ge=0.0,
+        le=1.0,
+    )
+    p_academic: float = parameter(
+        0.1,
+        "academic spin-off propensity of an institute (times Q and A_i)",
+        "1/year",
+        "Eesley and Miller (2018) on Stanford",
+        ge=0.0,
+        le=1.0,
+    )
+    E_half: float = parameter(
+        10.0,
+        "employees at which the spin-off size factor E / (E + E_half) is 1/2",
+        "persons",
+        gt=0.0,
+    )
+    phi: float = parameter(
+        0.3, "share of the parent's tacit knowledge a spin-off carries", "", ge=0.0, le=1.0
+    )
+    sigma_spin: float = parameter(
+        2.0,
+        "distance of a spin-off from its parent (s.d. of a Gaussian)",
+        "km",
+        "Klepper (2007) on Detroit",
+        ge=0.0,
+    )
+    founders: int = parameter(
+        2, "employees who found a new firm (at least, for a spin-off)", "persons", ge=1, le=1000
+    )
+    spin_share: float = parameter(
+        0.1,
+        "share of the parent's employees who leave with a spin-off's founders",
+        "",
+        "Klepper (2007): spin-offs inherit their parents' capabilities",
+        ge=0.0,
+        lt=1.0,
+    )
+    m_entry: float = parameter(
+        60.0,
+        "potential outside entrants per year (times Q and 1 + stimulus)",
+        "1/year",
+        KLEPPER,
+        ge=0.0,
+    )
+    pull: float = parameter(
+        0.7,
+        "share of entrants choosing a region by its knowledge (agglomeration pull)",
+        "",
+        ge=0.0,
+        le=1.0,
+    )
+    entrant_knowledge: float = parameter(
+        0.5, "mean tacit knowledge per field of an outside entrant", "units", ge=0.0
+    )
+    entrant_cost_gap: float = parameter(
+        0.3,
+        "unit-cost disadvantage of an entrant over the incumbents' mean",
+        "",
+        KLEPPER,
+        ge=0.0,
+    )
+    wealth: float = parameter(5.0, "mean wealth of a founder (exponential)", "MU", gt=0.0)
+    entry_cost: float = parameter(
+        5.0, "cost of founding a firm, paid from wealth and grants", "MU", ge=0.0
+    )
+    stimulus: float = parameter(
+        0.0,
+        "stimulation of entrepreneurship: rates of spin-off and entry times 1 + stimulus",
+        "",
+        "seed 000 (stimulation of entrepreneurship)",
+        ge=0.0,
+    )
+    entry_cost_cut: float = parameter(
+        0.0,
+        "share of the entry cost removed by policy (stimulation)",
+        "",
+        "seed 000 (stimulation of entrepreneurship)",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class MarketParams(Section):
+    """Demand over the industry life cycle, price, profits and growth."""
+
+    demand0: float = parameter(1500.0, "market demand at step 0", "MU/year", KLEPPER, gt=0.0)
+    demand_max: float = parameter(
+        20000.0, "saturation demand of the logistic life cycle", "MU/year", KLEPPER, gt=0.0
+    )
+    growth: float = parameter(
+        0.3, "logistic growth rate of demand", "1/year", KLEPPER, ge=0.0, le=5.0
+    )
+    decline_start: int = parameter(
+        0, "step from which demand declines (0: no decline)", "step", ge=0
+    )
+    decline: float = parameter(
+        0.0, "share of demand lost per year after decline_start", "1/year", ge=0.0, le=1.0
+    )
+    productivity: float = parameter(1.0, "output per employee", "units/person/year", gt=0.0)
+    unit_cost: float = parameter(1.0, "unit cost of a firm at start", "MU/unit", gt=0.0)
+    fixed_cost: float = parameter(1.0, "fixed cost of a firm", "MU/year", ge=0.0)
+    hiring: float = parameter(
+        1.0, "employment growth per unit of profit margin", "1/year", KLEPPER, ge=0.0, le=10.0
+    )
+    max_growth: float = parameter(
+        0.15, "largest relative change of employment in a year", "1/year", gt=0.0, le=1.0
+    )
+
+
+class MobilityParams(Section):
+    """Labour mobility between nearby organisations."""
+
+    p_move: float = parameter(
+        0.05,
+        "share of employees changing employer per year",
+        "1/year",
+        "Casper (2007)",
+        ge=0.0,
+        le=1.0,
+    )
+    r_mob: float = parameter(
+        10.0,
+        "side of the labour-market cells movers stay within",
+        "km",
+        "Casper (2007): mobility within the regional labour market",
+        gt=0.0,
+    )
+    carry: float = parameter(
+        0.5,
+        "share of a mover's per-capita tacit knowledge copied to the new employer",
+        "",
+        "Almeida and Kogut (1999)",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class GovernmentParams(Section):
+    """Government leadership: a budget and its instruments (seed 000)."""
+
+    tax: float = parameter(
+        0.02, "share of last year's cluster revenue in the budget", "", ge=0.0, le=1.0
+    )
+    exogenous: float = parameter(20.0, "budget from outside the cluster", "MU/year", ge=0.0)
+    subsidy: float = parameter(0.3, "budget share of R&D subsidies", "", ge=0.0, le=1.0)
+    grants: float = parameter(0.2, "budget share of start-up grants", "", ge=0.0, le=1.0)
+    zone: float = parameter(0.1, "budget share of the planned zone", "", ge=0.0, le=1.0)
+    institutes: float = parameter(0.3, "budget share of institute funding", "", ge=0.0, le=1.0)
+    intermediaries: float = parameter(0.1, "budget share of intermediaries", "", ge=0.0, le=1.0)
+    targeted: bool = parameter(
+        False,
+        "subsidies only for firms focused on the strategic fields",
+        source="seed 000: concentrate on the major ones and free the others",
+    )
+    M: int = parameter(3, "number of strategic fields", "", ge=1, le=512)
+    strategic_fields: list[int] = parameter(
+        [], "the strategic fields (empty: the M fields with most knowledge at step 1)"
+    )
+    zone_regions: list[int] = parameter(
+        [], "regions of the planned zone, row * R + col (empty: the central 2 x 2)"
+    )
+    zone_pull: float = parameter(
+        2.0,
+        "extra weight of a zone region in entrants' location choice (times zone funding "
+        "per firm over the fixed cost)",
+        "",
+        ge=0.0,
+    )
+    grant_size: float = parameter(3.0, "start-up grant per new firm", "MU", gt=0.0)
+    intermediary_cost: float = parameter(50.0, "cost of establishing an intermediary", "MU", gt=0.0)
+    anchor_steps: list[int] = parameter(
+        [], "steps at which an anchor organisation is introduced", "step"
+    )
+    anchor_kind: Literal["institute", "leader"] = parameter(
+        "institute", "kind of the anchor organisations"
+    )
+    anchor_x: float = parameter(50.0, "position of the anchors, east", "km", ge=0.0)
+    anchor_y: float = parameter(50.0, "position of the anchors, north", "km", ge=0.0)
+    anchor_knowledge: float = parameter(
+        20.0, "tacit knowledge per field of an anchor", "units", ge=0.0
+    )
+    anchor_employees: int = parameter(100, "employees of an anchor", "persons", ge=1)
+    anchor_cost: float = parameter(100.0, "cost of introducing one anchor", "MU", ge=0.0)
+
+    @model_validator(mode="after")
+    def _shares_at_most_one(self) -> GovernmentParams:
+        total = sum(getattr(self, name) for name in INSTRUMENTS if name != "anchors")
+        if total > 1.0 + 1e-12:
+            raise ValueError(f"the budget shares of the instruments sum to {total:g} > 1")
+        return self
+
+
+class InstitutionsParams(Section):
+    """Institutional quality (constant until the institutions mechanism evolves it)."""
+
+    Q0: float = parameter(
+        0.7,
+        "institutional quality Q, scaling research and entrepreneurship",
+        "",
+        "North (1990)",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class ClusterMechanisms(Section):
+    """Which mechanisms of the cluster model run; a switched-off one leaves its fields alone."""
+
+    government: bool = True
+    spillover: bool = True
+    research: bool = True
+    entrepreneurship: bool = True
+    market: bool = True
+    mobility: bool = True
+    depreciation: bool = True
+
+
+class ClusterScenario(ScenarioBase):
+    """The cluster model: the forming mechanisms of an innovation cluster (``docs/model.md``)."""
+
+    model: Literal["cluster"] = "cluster"
+    steps: int = parameter(80, "steps (years) to simulate", "years", ge=1, le=100_000)
+    space: SpaceParams = SpaceParams()
+    population: PopulationParams = PopulationParams()
+    knowledge: KnowledgeParams = KnowledgeParams()
+    spillover: SpilloverParams = SpilloverParams()
+    research: ResearchParams = ResearchParams()
+    entrepreneurship: EntrepreneurshipParams = EntrepreneurshipParams()
+    market: MarketParams = MarketParams()
+    mobility: MobilityParams = MobilityParams()
+    government: GovernmentParams = GovernmentParams()
+    institutions: InstitutionsParams = InstitutionsParams()
+    mechanisms: ClusterMechanisms = ClusterMechanisms()
+
+    @model_validator(mode="after")
+    def _fields_and_regions_exist(self) -> ClusterScenario:
+        g, D, R = self.government, self.space.D, self.space.R
+        bad = [f for f in g.strategic_fields if not 0 <= f < D]
+        if bad:
+            raise ValueError(f"government.strategic_fields {bad} outside 0..{D - 1}")
+        bad = [r for r in g.zone_regions if not 0 <= r < R * R]
+        if bad:
+            raise ValueError(f"government.zone_regions {bad} outside 0..{R * R - 1}")
+        if g.anchor_x > self.space.L or g.anchor_y > self.space.L:
+            raise ValueError(f"government anchor position outside the {self.space.L:g} km square")
+        return self

@@ -1,0 +1,136 @@
+"""The state of the cluster model: organisation fields, kinds, the world's scalars, and the
+knowledge quantities every mechanism reads the same way.
+
+Mechanisms import this module and never each other. They communicate only through the fields
+documented here: each mechanism's docstring lists the fields it reads and writes.
+
+Organisation fields (one row per live organisation; ``D`` technology fields):
+
+============  =========  ======================================================================
+field         dtype      meaning
+============  =========  ======================================================================
+kind          int8       :data:`FIRM`, :data:`LEADER`, :data:`INSTITUTE`, :data:`INTERMEDIARY`
+x, y          float64    position, km, in ``[0, L]``
+region        int32      region ``row * R + col`` of the ``R x R`` grid
+tacit         (n, D)     tacit knowledge by field, units >= 0
+explicit      (n, D)     explicit (codified) knowledge by field, units >= 0
+capital       float64    MU; a firm or leader whose capital falls below 0 exits
+employees     int64      persons
+unit_cost     float64    MU per unit of output (firms and leaders)
+quality       float64    product quality (firms and leaders), 1 at the start of the industry
+revenue       float64    MU in the last market step
+subsidy       float64    MU of public R&D money received this step (government)
+relief        float64    MU of fixed cost paid by the planned zone this step (government)
+============  =========  ======================================================================
+
+``born`` and ``parent`` (org id of the parent of a spin-off, -1 if none) are built into
+:class:`~innocluster.state.Population`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from innocluster.space import cell_of
+from innocluster.state import FieldSpec
+
+__all__ = [
+    "FIRM",
+    "LEADER",
+    "INSTITUTE",
+    "INTERMEDIARY",
+    "KIND_NAMES",
+    "World",
+    "organisation_fields",
+    "knowledge_stock",
+    "absorptive_capacity",
+    "is_producer",
+    "region_of",
+]
+
+FIRM, LEADER, INSTITUTE, INTERMEDIARY = 0, 1, 2, 3
+#: Kind codes to the names used in the organizations table.
+KIND_NAMES = np.array(["firm", "leader", "institute", "intermediary"])
+
+
+@dataclass
+class World:
+    """Cluster-wide scalars and arrays (the government, the market, the policy layout).
+
+    Attributes:
+        Q: institutional quality in [0, 1].
+        demand: market demand of the step, MU/year (market).
+        maturity: demand over saturation demand, in [0, 1]; the life-cycle stage that sets the
+            share of process innovations (market writes, research reads).
+        price: market price per quality-weighted unit of the step, MU (market).
+        revenue: total revenue of firms and leaders in the last market step, MU (market).
+        strategic: bool ``(D,)``, the strategic fields of targeted subsidies (government).
+        zone: bool ``(R * R,)``, regions of the planned zone (government).
+        location_weight: float ``(R * R,)``, multiplier of entrants' location choice (government).
+        grant_pool: MU available for start-up grants (government adds, entrepreneurship spends).
+        intermediary_fund: MU saved towards new intermediaries (government).
+        patents_filed: patents filed so far: the next patent id (research).
+    """
+
+    Q: float
+    D: int
+    regions: int
+    demand: float = 0.0
+    maturity: float = 0.0
+    price: float = float("nan")
+    revenue: float = 0.0
+    strategic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    zone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    location_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    grant_pool: float = 0.0
+    intermediary_fund: float = 0.0
+    patents_filed: int = 0
+
+    def __post_init__(self) -> None:
+        if len(self.strategic) == 0:
+            self.strategic = np.zeros(self.D, dtype=bool)
+        if len(self.zone) == 0:
+            self.zone = np.zeros(self.regions, dtype=bool)
+        if len(self.location_weight) == 0:
+            self.location_weight = np.ones(self.regions)
+
+
+def organisation_fields(D: int) -> list[FieldSpec]:
+    """The per-organisation fields of the cluster model with ``D`` technology fields."""
+    return [
+        FieldSpec("kind", "int8"),
+        FieldSpec("x", "float64"),
+        FieldSpec("y", "float64"),
+        FieldSpec("region", "int32"),
+        FieldSpec("tacit", "float64", width=D),
+        FieldSpec("explicit", "float64", width=D),
+        FieldSpec("capital", "float64"),
+        FieldSpec("employees", "int64"),
+        FieldSpec("unit_cost", "float64"),
+        FieldSpec("quality", "float64", fill=1.0),
+        FieldSpec("revenue", "float64"),
+        FieldSpec("subsidy", "float64"),
+        FieldSpec("relief", "float64"),
+    ]
+
+
+def knowledge_stock(tacit: np.ndarray, explicit: np.ndarray) -> np.ndarray:
+    """``K_i = sum_d (tacit_id + explicit_id)``, units, shape ``(n,)``."""
+    return tacit.sum(axis=1) + explicit.sum(axis=1)
+
+
+def absorptive_capacity(K: np.ndarray, K_half: float) -> np.ndarray:
+    """``A_i = K_i / (K_i + K_half)`` in ``[0, 1)`` (Cohen and Levinthal 1990), shape ``(n,)``."""
+    return K / (K + K_half)
+
+
+def is_producer(kind: np.ndarray) -> np.ndarray:
+    """Firms and leaders: the organisations that sell on the market, bool ``(n,)``."""
+    return kind <= LEADER
+
+
+def region_of(x: np.ndarray, y: np.ndarray, L: float, R: int) -> np.ndarray:
+    """Region ``row * R + col`` of positions in the ``L`` km square, int32 ``(n,)``."""
+    return cell_of(x, y, R, L).astype(np.int32)

@@ -1,0 +1,84 @@
+"""Market and industry life cycle: demand, price, profits, growth and exit (Klepper 1996).
+
+Demand (MU spent per year) follows a logistic life cycle from ``demand0`` towards
+``demand_max``, optionally declining after ``decline_start``::
+
+    demand_t = demand_max / (1 + (demand_max / demand0 - 1) exp(-growth t))
+               * (1 - decline)^max(t - decline_start, 0)      (decline only if decline_start > 0)
+
+``maturity_t = demand_t / demand_max`` is the life-cycle stage. Each firm or leader produces at
+capacity ``q_i = productivity * employees_i`` and sells its quality-weighted output at the one
+price that clears demand: ``price = demand / sum_j quality_j q_j`` per quality unit, so
+``revenue_i = price * quality_i * q_i``. Profit is::
+
+    profit_i = revenue_i - unit_cost_i q_i - (fixed_cost - relief_i) - rd_share revenue_i
+
+Profit adds to capital. Employment grows with the profit margin::
+
+    E_i <- E_i (1 + clip(hiring * profit_i / revenue_i, -max_growth, max_growth))
+
+rounded at random to whole persons. A firm or leader whose capital is below zero, or that has
+no employees left, exits. Early on demand outgrows capacity, prices are high and entry pays; as
+the survivors' process innovations cut their costs and they expand, the price falls below the
+costs of the laggards and of new entrants: the shakeout.
+
+Reads ``kind, employees, quality, unit_cost, relief``. Writes ``revenue, capital, employees``,
+the world's ``demand``, ``maturity``, ``price``, ``revenue``; removes exiting organisations (and
+their alliances). Flows: ``output`` (units), ``exits``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from innocluster.cluster_parameters import ClusterScenario
+from innocluster.cluster_state import is_producer
+from innocluster.state import State
+
+__all__ = ["step", "demand"]
+
+
+def demand(t: int, scenario: ClusterScenario) -> float:
+    """Market demand of year ``t``, MU/year (see the module docstring)."""
+    m = scenario.market
+    level = m.demand_max / (1.0 + (m.demand_max / m.demand0 - 1.0) * math.exp(-m.growth * t))
+    if m.decline_start > 0 and t > m.decline_start:
+        level *= (1.0 - m.decline) ** (t - m.decline_start)
+    return level
+
+
+def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
+    """One year of the market; see the module docstring."""
+    m, orgs, world = scenario.market, state.orgs, state.world
+    world.demand = demand(state.step, scenario)
+    world.maturity = min(world.demand / m.demand_max, 1.0)
+    producer = np.flatnonzero(is_producer(orgs["kind"]))
+    employees = orgs["employees"]
+    q = m.productivity * employees[producer]
+    supply = orgs["quality"][producer] * q
+    total = supply.sum()
+    world.price = world.demand / total if total > 0 else float("nan")
+    revenue = world.demand * supply / total if total > 0 else np.zeros(len(producer))
+    profit = (
+        revenue * (1.0 - scenario.research.rd_share)
+        - orgs["unit_cost"][producer] * q
+        - (m.fixed_cost - orgs["relief"][producer])
+    )
+    orgs["revenue"][producer] = revenue
+    orgs["capital"][producer] += profit
+    world.revenue = float(revenue.sum())
+
+    margin = np.divide(profit, revenue, out=np.full(len(producer), -1.0), where=revenue > 0)
+    growth = np.clip(m.hiring * margin, -m.max_growth, m.max_growth)
+    target = employees[producer] * (1.0 + growth)
+    employees[producer] = np.floor(target + rng.random(len(producer))).astype(np.int64)
+
+    leave = np.zeros(orgs.n, dtype=bool)
+    leave[producer] = (orgs["capital"][producer] < 0.0) | (employees[producer] <= 0)
+    gone = orgs["org_id"][leave]
+    state.flows["output"] = float(q.sum())
+    state.flows["exits"] = float(orgs.remove(leave, state.step))
+    if len(gone):
+        state.alliances.remove_orgs(gone, state.step)

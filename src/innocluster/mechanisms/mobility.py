@@ -1,0 +1,69 @@
+"""Labour mobility: employees move between nearby firms and carry tacit knowledge.
+
+Casper (2007) traces the San Diego biotech cluster's growth to the movement of managers and
+scientists between its firms; Almeida and Kogut (1999) show that knowledge travels with
+mobile engineers and that mobility stays within regional labour markets. Each year every firm
+or leader loses ``Binomial(E_i - 1, p_move)`` employees (one always stays). Each mover takes a
+job at a firm or leader of the same labour-market cell (a square grid of side about ``r_mob``
+km), chosen with probability proportional to its employees (bigger employers hire more); a
+mover drawn back to the firm it left stays. The new employer gains ``carry`` times the mover's
+share of the old employer's tacit knowledge, ``carry * tacit_src / E_src`` per field; the old
+employer keeps its knowledge (know-how is copied, not lost).
+
+Reads ``kind, x, y, employees, tacit``. Writes ``employees, tacit``. Flow: ``movers``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import scipy.sparse as sp
+
+from innocluster.cluster_parameters import ClusterScenario
+from innocluster.cluster_state import is_producer
+from innocluster.space import cell_of
+from innocluster.state import State
+
+__all__ = ["step"]
+
+
+def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
+    """One year of labour mobility; see the module docstring."""
+    p, orgs = scenario.mobility, state.orgs
+    employees = orgs["employees"]
+    workers = np.flatnonzero(is_producer(orgs["kind"]))
+    movers = rng.binomial(np.maximum(employees[workers] - 1, 0), p.p_move)
+    if movers.sum() == 0:
+        state.flows["movers"] = 0.0
+        return
+    ncell = max(1, math.ceil(scenario.space.L / p.r_mob))
+    cell = cell_of(orgs["x"][workers], orgs["y"][workers], ncell, scenario.space.L)
+    order = np.argsort(cell, kind="stable")
+    sorted_cell = cell[order]
+    cum = np.cumsum(employees[workers][order].astype(float))
+    lo = np.searchsorted(sorted_cell, sorted_cell, side="left")
+    hi = np.searchsorted(sorted_cell, sorted_cell, side="right")
+    start = np.concatenate([[0.0], cum])[lo]  # employees before each worker's cell
+    size = cum[hi - 1] - start
+
+    # One row per mover: its old employer (position in `order`), then its new one.
+    rank = np.empty(len(workers), dtype=np.int64)
+    rank[order] = np.arange(len(workers))
+    src = np.repeat(rank, movers)
+    target = start[src] + rng.random(len(src)) * size[src]
+    dst = np.minimum(np.searchsorted(cum, target, side="right"), hi[src] - 1)
+    moved = dst != src
+    src, dst = order[src[moved]], order[dst[moved]]  # back to positions in `workers`
+
+    n = len(workers)
+    departures = np.bincount(src, minlength=n)
+    arrivals = np.bincount(dst, minlength=n)
+    E = employees[workers].astype(float)
+    carried = (
+        sp.csr_matrix((np.full(len(src), p.carry) / E[src], (dst, src)), shape=(n, n))
+        @ orgs["tacit"][workers]
+    )
+    orgs["tacit"][workers] += carried
+    employees[workers] += arrivals - departures
+    state.flows["movers"] = float(len(src))

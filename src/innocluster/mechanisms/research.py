@@ -1,0 +1,136 @@
+"""Research: the knowledge production function, the direction of innovation and patents.
+
+Expected innovations follow the knowledge production function (Griliches 1979; Jaffe 1986)::
+
+    mu_i = a * Q * RD_i^beta * (1 + K_i)^eta_t,      n_i ~ Poisson(mu_i)
+    eta_t = eta + (eta_late - eta) * maturity_t
+
+with R&D money ``RD_i = rd_share * revenue_i + subsidy_i`` for firms and leaders (their own R&D
+out of last year's revenue: a one-year lag from R&D to innovation) and
+``RD_i = institute_budget + subsidy_i`` for institutes; intermediaries do no research. The
+knowledge elasticity moves from ``eta`` in a new industry to ``eta_late`` at saturated demand:
+new knowledge matters most early, scale later (Audretsch and Feldman 1996; Klepper 1996). Each
+innovation chooses its field:
+
+- with probability ``subsidy_i / RD_i``, when subsidies are targeted, uniformly among the
+  strategic fields (the subsidised share of the R&D);
+- otherwise it is radical with probability ``p_radical`` (a field drawn uniformly: variety), or
+  incremental (a field drawn in proportion to the organisation's knowledge ``tacit + explicit``).
+
+It adds one unit of tacit knowledge in its field; with probability ``p_patent`` it is also
+codified: one unit of explicit knowledge and a row of the patents table. For firms and leaders
+an innovation is a process innovation with probability
+``process_early + (process_late - process_early) * maturity`` (the life-cycle stage, Klepper
+1996), cutting the part of the unit cost above ``cost_floor`` by the share ``cost_step``
+(``c <- c_min + (c - c_min)(1 - cost_step)``: diminishing returns); otherwise a product
+innovation closing the share ``quality_step`` of the gap to ``quality_max``. Since a firm's
+R&D scales with its revenue, large firms make more process innovations, and a cut in unit cost
+is worth more to a firm the more it sells.
+
+Reads ``kind, revenue, subsidy, tacit, explicit, x, y`` and the world's ``Q``, ``maturity`` and
+``strategic``. Writes ``tacit, explicit, unit_cost, quality``; appends patents. Flows:
+``innovations``, ``process``, ``product``, ``patents``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from innocluster.cluster_parameters import ClusterScenario
+from innocluster.cluster_state import INSTITUTE, is_producer, knowledge_stock
+from innocluster.state import State
+
+__all__ = ["step", "rd_money", "choose_fields"]
+
+
+def rd_money(kind, revenue, subsidy, rd_share: float, institute_budget: float) -> np.ndarray:
+    """R&D money of each organisation this year, MU ``(n,)`` (see the module docstring)."""
+    own = np.where(is_producer(kind), rd_share * revenue, 0.0)
+    own = np.where(kind == INSTITUTE, institute_budget, own)
+    return own + subsidy
+
+
+def choose_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Incremental fields: draw field ``d`` with probability ``profile[owner, d] / sum``.
+
+    Inverse-CDF sampling; an owner with no knowledge draws uniformly.
+
+    Args:
+        profile: non-negative knowledge ``(n, D)``.
+        owner: the row of each innovation ``(m,)``.
+        uniforms: one draw in ``[0, 1)`` per innovation ``(m,)``.
+
+    Returns:
+        The fields, int64 ``(m,)``.
+    """
+    D = profile.shape[1]
+    cum = np.cumsum(profile[owner], axis=1)
+    total = cum[:, -1]
+    target = uniforms * total
+    drawn = np.minimum((cum <= target[:, None]).sum(axis=1), D - 1)
+    flat = np.minimum((uniforms * D).astype(np.int64), D - 1)
+    return np.where(total > 0, drawn, flat)
+
+
+def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
+    """One year of research; see the module docstring."""
+    p, orgs, world = scenario.research, state.orgs, state.world
+    kind = orgs["kind"]
+    tacit, explicit = orgs["tacit"], orgs["explicit"]
+    rd = rd_money(kind, orgs["revenue"], orgs["subsidy"], p.rd_share, p.institute_budget)
+    K = knowledge_stock(tacit, explicit)
+    eta = p.eta + (p.eta_late - p.eta) * world.maturity
+    mu = p.a * world.Q * rd**p.beta * (1.0 + K) ** eta
+    counts = rng.poisson(mu)
+    owner = np.repeat(np.arange(orgs.n), counts)
+    m, D = len(owner), tacit.shape[1]
+
+    u = rng.random((m, 4))
+    field = choose_fields(tacit + explicit, owner, u[:, 0])
+    radical = u[:, 1] < p.p_radical
+    field = np.where(radical, np.minimum((u[:, 0] * D).astype(np.int64), D - 1), field)
+    if world.strategic.any():
+        directed = (
+            u[:, 2] < np.divide(orgs["subsidy"], rd, out=np.zeros(orgs.n), where=rd > 0)[owner]
+        )
+        strategic = np.flatnonzero(world.strategic)
+        pick = strategic[
+            np.minimum((u[:, 0] * len(strategic)).astype(np.int64), len(strategic) - 1)
+        ]
+        field = np.where(directed, pick, field)
+    patented = u[:, 3] < p.p_patent
+
+    cell = owner * D + field
+    tacit += np.bincount(cell, minlength=orgs.n * D).reshape(orgs.n, D)
+    explicit += np.bincount(cell[patented], minlength=orgs.n * D).reshape(orgs.n, D)
+
+    producer = is_producer(kind)
+    share = p.process_early + (p.process_late - p.process_early) * world.maturity
+    process = (rng.random(m) < share) & producer[owner]
+    product = ~process & producer[owner]
+    n_process = np.bincount(owner[process], minlength=orgs.n)
+    n_product = np.bincount(owner[product], minlength=orgs.n)
+    cost = orgs["unit_cost"]
+    floor = np.minimum(p.cost_floor, cost)
+    cost[:] = floor + (cost - floor) * (1.0 - p.cost_step) ** n_process
+    quality = orgs["quality"]
+    ceiling = np.maximum(p.quality_max, quality)
+    quality[:] = ceiling - (ceiling - quality) * (1.0 - p.quality_step) ** n_product
+
+    holders = owner[patented]
+    first = world.patents_filed
+    world.patents_filed += len(holders)
+    state.patents.append(
+        {
+            "patent_id": np.arange(first, first + len(holders), dtype=np.int64),
+            "org_id": orgs["org_id"][holders],
+            "year": np.full(len(holders), state.step, dtype=np.int32),
+            "field": field[patented].astype(np.int32),
+            "x": orgs["x"][holders],
+            "y": orgs["y"][holders],
+        }
+    )
+    state.flows["innovations"] = float(m)
+    state.flows["process"] = float(process.sum())
+    state.flows["product"] = float(product.sum())
+    state.flows["patents"] = float(len(holders))

@@ -1,0 +1,241 @@
+"""The cluster model: how an innovation cluster forms (seed 000), on the engine's arrays.
+
+Organisations of four kinds (firms, leading companies, research institutes, intermediaries)
+start spread uniformly over an ``L`` km square. Each year the mechanisms run in this order,
+each one switchable in ``[mechanisms]`` and seeded by its own name:
+
+1. ``government``: the budget and its instruments;
+2. ``spillover``: explicit knowledge leaks locally;
+3. ``research``: the knowledge production function, innovations, patents;
+4. ``entrepreneurship``: spin-offs, academic spin-offs, outside entrants;
+5. ``market``: demand over the life cycle, price, profits, growth, exit;
+6. ``mobility``: employees move between nearby firms with their know-how;
+7. ``depreciation``: knowledge becomes obsolete.
+
+The indicators are computed by the same functions that measure real clusters
+(:mod:`innocluster.measures`). See ``docs/model.md`` for the equations and their sources.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from innocluster.cluster_parameters import INSTRUMENTS, ClusterScenario
+from innocluster.cluster_state import (
+    FIRM,
+    INSTITUTE,
+    INTERMEDIARY,
+    KIND_NAMES,
+    LEADER,
+    World,
+    is_producer,
+    organisation_fields,
+    region_of,
+)
+from innocluster.measures.autocorrelation import moran
+from innocluster.measures.concentration import ellison_glaeser
+from innocluster.measures.inequality import gini
+from innocluster.measures.technology import entropy
+from innocluster.measures.weights import grid_contiguity
+from innocluster.mechanisms import (
+    depreciation,
+    entrepreneurship,
+    government,
+    market,
+    mobility,
+    research,
+    spillover,
+)
+from innocluster.models.spec import ModelSpec
+from innocluster.state import Population, State
+from innocluster.tables import Column
+
+__all__ = ["MODEL", "top_share", "morans_i"]
+
+
+def init(scenario: ClusterScenario, rng: np.random.Generator) -> State:
+    """Step 0: the initial organisations, uniform over the square, and the world."""
+    space, pop = scenario.space, scenario.population
+    counts = {
+        FIRM: pop.n_firms,
+        LEADER: pop.n_leaders,
+        INSTITUTE: pop.n_institutes,
+        INTERMEDIARY: pop.n_intermediaries,
+    }
+    kind = np.repeat(np.array(list(counts), dtype=np.int8), list(counts.values()))
+    n = len(kind)
+    employees = np.select(
+        [kind == FIRM, kind == LEADER, kind == INSTITUTE],
+        [pop.firm_employees, pop.leader_employees, pop.institute_employees],
+        2,
+    )
+    mean_knowledge = np.select(
+        [kind == FIRM, kind == LEADER, kind == INSTITUTE],
+        [pop.firm_knowledge, pop.leader_knowledge, pop.institute_knowledge],
+        0.0,
+    )
+    capital = np.select([kind == FIRM, kind == LEADER], [pop.firm_capital, pop.leader_capital], 0.0)
+    xy = rng.random((n, 2)) * space.L
+    tacit = rng.exponential(1.0, (n, space.D)) * mean_knowledge[:, None]
+    orgs = Population(organisation_fields(space.D), capacity=max(1024, 2 * n))
+    orgs.add(
+        0,
+        kind=kind,
+        x=xy[:, 0],
+        y=xy[:, 1],
+        region=region_of(xy[:, 0], xy[:, 1], space.L, space.R),
+        tacit=tacit,
+        capital=capital,
+        employees=employees,
+        unit_cost=np.where(is_producer(kind), scenario.market.unit_cost, 0.0),
+    )
+    world = World(Q=scenario.institutions.Q0, D=space.D, regions=space.R * space.R)
+    return State(orgs=orgs, world=world)
+
+
+def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
+    """One row of the indicators table (see :data:`INDICATORS`)."""
+    orgs, world, flows = state.orgs, state.world, state.flows
+    regions = scenario.space.R**2
+    kind = orgs["kind"]
+    producer = is_producer(kind)
+    tacit, explicit = orgs["tacit"], orgs["explicit"]
+    patents = state.patents[-1] if state.patents and flows.get("patents") else None
+    patent_regions = (
+        region_of(patents["x"], patents["y"], scenario.space.L, scenario.space.R)
+        if patents is not None
+        else np.zeros(0, dtype=np.int32)
+    )
+    per_region = np.bincount(patent_regions, minlength=regions).astype(float)
+    orgs_per_region = np.bincount(orgs["region"], minlength=regions)
+    process, product = flows.get("process", 0.0), flows.get("product", 0.0)
+    row = {
+        "n_orgs": orgs.n,
+        "n_firms": int((kind == FIRM).sum()),
+        "n_leaders": int((kind == LEADER).sum()),
+        "n_institutes": int((kind == INSTITUTE).sum()),
+        "n_intermediaries": int((kind == INTERMEDIARY).sum()),
+        "entries": flows.get("entries", 0.0),
+        "spinoffs": flows.get("spinoffs", 0.0),
+        "exits": flows.get("exits", 0.0),
+        "employees": int(orgs["employees"].sum()),
+        "knowledge_tacit": float(tacit.sum()),
+        "knowledge_explicit": float(explicit.sum()),
+        "patents": flows.get("patents", 0.0),
+        "price": world.price,
+        "demand": world.demand,
+        "output": flows.get("output", 0.0),
+        "process_share": process / (process + product) if process + product else np.nan,
+        "gini_orgs_regions": gini(orgs_per_region) if orgs.n else np.nan,
+        "gini_patents_regions": gini(per_region) if per_region.sum() else np.nan,
+        "eg_index": _eg_index(orgs, producer, regions),
+        "morans_i_patents": morans_i(per_region, scenario.space.R),
+        "tech_entropy": _entropy(tacit + explicit),
+        "size_top10_share": top_share(orgs["employees"][producer], 0.1),
+        "gov_spending": flows.get("gov_spending", 0.0),
+    }
+    for name in INSTRUMENTS:
+        row[f"gov_{name}"] = flows.get(f"gov_{name}", 0.0)
+    return row
+
+
+def top_share(sizes: np.ndarray, top: float) -> float:
+    """Share of the total held by the largest ``ceil(top * n)`` values (NaN if none or all 0)."""
+    sizes = np.sort(np.asarray(sizes, dtype=float))[::-1]
+    if len(sizes) == 0 or sizes.sum() <= 0:
+        return float("nan")
+    k = int(np.ceil(top * len(sizes)))
+    return float(sizes[:k].sum() / sizes.sum())
+
+
+_ROOK: dict[int, object] = {}
+
+
+def morans_i(values: np.ndarray, R: int) -> float:
+    """Moran's I of values over the ``R x R`` regions, rook contiguity, row-standardised.
+
+    NaN when the values are all equal (the statistic is undefined).
+    """
+    if np.ptp(values) == 0:
+        return float("nan")
+    if R not in _ROOK:
+        _ROOK[R] = grid_contiguity(R, "rook")
+    return float(moran(values, _ROOK[R], permutations=0).I)
+
+
+def _eg_index(orgs, producer, regions) -> float:
+    sizes = orgs["employees"][producer]
+    if producer.sum() < 2 or sizes.sum() <= 0:
+        return float("nan")
+    result = ellison_glaeser(sizes, orgs["region"][producer], n_regions=regions)
+    return float(result.gamma[0])
+
+
+def _entropy(profile: np.ndarray) -> float:
+    totals = profile.sum(axis=0, keepdims=True)
+    return float(entropy(totals)[0]) if totals.sum() > 0 else float("nan")
+
+
+def organizations(state: State, scenario: ClusterScenario) -> dict[str, np.ndarray]:
+    """Columns of the organizations table: live organisations, then exited ones."""
+    orgs, gone = state.orgs, state.orgs.exited()
+    names = ("org_id", "x", "y", "region", "born", "parent", "employees", "kind")
+    cols = {name: np.concatenate([orgs[name], gone[name]]) for name in names}
+    cols["exited"] = np.concatenate([np.full(orgs.n, -1, dtype=np.int32), gone["exited"]])
+    cols["kind"] = KIND_NAMES[cols["kind"]]
+    profile = np.concatenate([orgs["tacit"] + orgs["explicit"], gone["tacit"] + gone["explicit"]])
+    cols["field_focus"] = np.where(profile.max(axis=1, initial=0.0) > 0, profile.argmax(axis=1), -1)
+    return cols
+
+
+def _column(name: str, unit: str, meaning: str, dtype: str = "float64") -> Column:
+    return Column(name, dtype, unit, meaning, nullable=dtype == "float64")
+
+
+INDICATORS = (
+    _column("n_orgs", "organisations", "live organisations after the step", "int64"),
+    _column("n_firms", "organisations", "live firms", "int64"),
+    _column("n_leaders", "organisations", "live leading companies", "int64"),
+    _column("n_institutes", "organisations", "live research institutes", "int64"),
+    _column("n_intermediaries", "organisations", "live intermediaries", "int64"),
+    _column("entries", "organisations", "new firms this step (outside entrants and spin-offs)"),
+    _column("spinoffs", "organisations", "new firms this step with a parent"),
+    _column("exits", "organisations", "firms and leaders that exited this step"),
+    _column("employees", "persons", "employees of all organisations", "int64"),
+    _column("knowledge_tacit", "units", "tacit knowledge of all organisations"),
+    _column("knowledge_explicit", "units", "explicit knowledge of all organisations"),
+    _column("patents", "patents", "patents filed this step"),
+    _column("price", "MU per quality unit", "market-clearing price"),
+    _column("demand", "MU/year", "market demand"),
+    _column("output", "units/year", "output of firms and leaders"),
+    _column("process_share", "", "process innovations / innovations of firms and leaders"),
+    _column("gini_orgs_regions", "", "Gini of organisation counts over the R x R regions"),
+    _column("gini_patents_regions", "", "Gini of this step's patents over the regions"),
+    _column("eg_index", "", "Ellison-Glaeser index of firm and leader employment"),
+    _column("morans_i_patents", "", "Moran's I of this step's patents by region (rook)"),
+    _column("tech_entropy", "nats", "entropy of all knowledge over fields"),
+    _column("size_top10_share", "", "employee share of the largest 10% of firms and leaders"),
+    _column("gov_spending", "MU", "government money allocated this step"),
+    *(
+        _column(f"gov_{name}", "MU", f"government money allocated to {name} this step")
+        for name in INSTRUMENTS
+    ),
+)
+
+
+MODEL = ModelSpec(
+    name="cluster",
+    init=init,
+    mechanisms=(
+        ("government", government.step),
+        ("spillover", spillover.step),
+        ("research", research.step),
+        ("entrepreneurship", entrepreneurship.step),
+        ("market", market.step),
+        ("mobility", mobility.step),
+        ("depreciation", depreciation.step),
+    ),
+    observe=observe,
+    indicators=INDICATORS,
+    organizations=organizations,
+)

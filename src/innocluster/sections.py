@@ -1,0 +1,52 @@
+"""The building blocks of scenarios: a strict parameter section and the keys every scenario has.
+
+A parameter is declared with :func:`parameter`, which records its meaning, unit and source in
+the literature beside its default and range, so that the documentation and error messages can
+say what a value means.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "NonNegativeFloat",
+    "PositiveFloat",
+    "Probability",
+    "ScenarioBase",
+    "Section",
+    "parameter",
+]
+
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+
+
+class Section(BaseModel):
+    """A group of parameters: strict types, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
+
+
+def parameter(default: Any, meaning: str, unit: str = "", source: str = "", **bounds: float) -> Any:
+    """A scenario parameter: its default, meaning, unit, literature source and bounds.
+
+    ``bounds`` are pydantic's ``ge``, ``gt``, ``le``, ``lt``.
+    """
+    return Field(
+        default=default,
+        description=meaning,
+        json_schema_extra={"unit": unit, "source": source},
+        **bounds,
+    )
+
+
+class ScenarioBase(Section):
+    """Keys shared by every scenario."""
+
+    name: str = "unnamed"
+    description: str = ""
+    steps: Annotated[int, Field(ge=1, le=100_000, description="steps (years) to simulate")] = 50
