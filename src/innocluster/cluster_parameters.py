@@ -104,7 +104,7 @@ class SpilloverParams(Section):
         0.05,
         "spillover strength: share of a weighted knowledge gap absorbed per year",
         "1/year",
-        "Jaffe (1986); Audretsch and Feldman (1996)",
+        "Jaffe (1986); Audretsch and Feldman (1996, AER)",
         ge=0.0,
         le=1.0,
     )
@@ -112,7 +112,7 @@ class SpilloverParams(Section):
         5.0,
         "spillover radius",
         "km",
-        "Audretsch and Feldman (1996): spillovers are local",
+        "Audretsch and Feldman (1996, AER): spillovers are local",
         gt=0.0,
         le=1000.0,
     )
@@ -149,7 +149,7 @@ class ResearchParams(Section):
         0.0,
         "knowledge-stock elasticity of innovation at saturated demand (maturity 1)",
         "",
-        "Audretsch and Feldman (1996): new knowledge matters most early",
+        "Audretsch and Feldman (1996, RIO): new knowledge matters most early",
         ge=0.0,
         le=2.0,
     )
@@ -313,7 +313,9 @@ class EntrepreneurshipParams(Section):
 class MarketParams(Section):
     """Demand over the industry life cycle, price, profits and growth."""
 
-    demand0: float = parameter(1500.0, "market demand at step 0", "MU/year", KLEPPER, gt=0.0)
+    demand0: float = parameter(
+        1500.0, "demand of the logistic life cycle at t = 0", "MU/year", KLEPPER, gt=0.0
+    )
     demand_max: float = parameter(
         20000.0, "saturation demand of the logistic life cycle", "MU/year", KLEPPER, gt=0.0
     )
@@ -416,7 +418,9 @@ class GovernmentParams(Section):
     def _shares_at_most_one(self) -> GovernmentParams:
         total = sum(getattr(self, name) for name in INSTRUMENTS if name != "anchors")
         if total > 1.0 + 1e-12:
-            raise ValueError(f"the budget shares of the instruments sum to {total:g} > 1")
+            raise ValueError(
+                f"the budget shares of the instruments sum to {total:g}; expected at most 1"
+            )
         return self
 
 
@@ -467,10 +471,13 @@ class ClusterScenario(ScenarioBase):
         g, D, R = self.government, self.space.D, self.space.R
         bad = [f for f in g.strategic_fields if not 0 <= f < D]
         if bad:
-            raise ValueError(f"government.strategic_fields {bad} outside 0..{D - 1}")
+            raise ValueError(f"government.strategic_fields {bad}: expected fields 0..{D - 1}")
         bad = [r for r in g.zone_regions if not 0 <= r < R * R]
         if bad:
-            raise ValueError(f"government.zone_regions {bad} outside 0..{R * R - 1}")
+            raise ValueError(f"government.zone_regions {bad}: expected regions 0..{R * R - 1}")
         if g.anchor_x > self.space.L or g.anchor_y > self.space.L:
-            raise ValueError(f"government anchor position outside the {self.space.L:g} km square")
+            raise ValueError(
+                f"government.anchor_x, anchor_y: expected a position in the {self.space.L:g} km "
+                "square"
+            )
         return self

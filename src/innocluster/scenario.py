@@ -258,5 +258,7 @@ def _describe(error: dict[str, Any], cls: type[ScenarioBase]) -> str:
             owner = owner.model_fields[part].annotation  # type: ignore[assignment]
         allowed = ", ".join(owner.model_fields)
         return f"unknown key; expected one of: {allowed}"
-    message = error["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+    if error["type"] == "value_error":  # a rule across keys: the message says it all
+        return error["msg"].removeprefix("Value error, ")
+    message = error["msg"].removeprefix("Input should be ")
     return f"expected {message}, got {error['input']!r}"

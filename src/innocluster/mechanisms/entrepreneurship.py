@@ -2,7 +2,8 @@
 
 Would-be founders appear in three ways each year:
 
-- a **spin-off** from each firm or leader with probability
+- a **spin-off** from each firm or leader large enough to lose its founding team
+  (``E_i > founders + spin_share * E_i``) with probability
   ``p_spin * (1 + stimulus) * Q * A_i * E_i / (E_i + E_half)`` (more from knowledgeable and
   larger firms: Klepper 2007); the new firm sits at the parent's position plus a Gaussian of
   ``sigma_spin`` km, carries ``phi`` of the parent's tacit knowledge, inherits its unit cost and
@@ -22,9 +23,9 @@ they start with ``founders`` employees.
 A founder has ``Exponential(wealth)`` wealth; while the grant pool lasts, the first founders in
 line receive a start-up grant of ``grant_size``. A founder enters when wealth plus grant covers
 ``entry_cost * (1 - entry_cost_cut)`` and its first year promises a profit at the last market
-price: ``(price * quality * (1 - rd_share) - unit_cost) * productivity * founders > fixed_cost``
-(entry is always possible before the market has a price). The new firm's capital is
-what is left after the entry cost.
+price: ``(price * quality * (1 - rd_share) - unit_cost) * productivity * team > fixed_cost``
+with ``team`` the founding employees (entry is always possible before the market has a price).
+The new firm's capital is what is left after the entry cost.
 
 Reads ``kind, x, y, region, tacit, explicit, employees, unit_cost, quality`` and the world's
 ``Q``, ``price``, ``location_weight``, ``grant_pool``. Adds firms (with ``parent``), lowers the

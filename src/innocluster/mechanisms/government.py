@@ -47,6 +47,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     g, orgs, world = scenario.government, state.orgs, state.world
     orgs["subsidy"][:] = 0.0
     orgs["relief"][:] = 0.0
+    world.location_weight[:] = 1.0
     spend = dict.fromkeys(INSTRUMENTS, 0.0)
     budget = g.tax * world.revenue + g.exogenous
 

@@ -7,13 +7,14 @@ Expected innovations follow the knowledge production function (Griliches 1979; J
 
 with R&D money ``RD_i = rd_share * revenue_i + subsidy_i`` for firms and leaders (their own R&D
 out of last year's revenue: a one-year lag from R&D to innovation) and
-``RD_i = institute_budget + subsidy_i`` for institutes; intermediaries do no research. The
-knowledge elasticity moves from ``eta`` in a new industry to ``eta_late`` at saturated demand:
-new knowledge matters most early, scale later (Audretsch and Feldman 1996; Klepper 1996). Each
-innovation chooses its field:
+``RD_i = institute_budget + subsidy_i`` for institutes; intermediaries do no research, and no
+R&D money means no innovation. The knowledge elasticity moves from ``eta`` in a new industry
+to ``eta_late`` at saturated demand: new knowledge matters most early, scale later (Audretsch
+and Feldman 1996; Klepper 1996). Each innovation chooses its field:
 
-- with probability ``subsidy_i / RD_i``, when subsidies are targeted, uniformly among the
-  strategic fields (the subsidised share of the R&D);
+- for a firm or leader, with probability ``subsidy_i / RD_i`` when subsidies are targeted,
+  uniformly among the strategic fields (the subsidised share of its R&D; institute funding is
+  not steered);
 - otherwise it is radical with probability ``p_radical`` (a field drawn uniformly: variety), or
   incremental (a field drawn in proportion to the organisation's knowledge ``tacit + explicit``).
 
@@ -80,7 +81,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     rd = rd_money(kind, orgs["revenue"], orgs["subsidy"], p.rd_share, p.institute_budget)
     K = knowledge_stock(tacit, explicit)
     eta = p.eta + (p.eta_late - p.eta) * world.maturity
-    mu = p.a * world.Q * rd**p.beta * (1.0 + K) ** eta
+    mu = np.where(rd > 0, p.a * world.Q * rd**p.beta * (1.0 + K) ** eta, 0.0)
     counts = rng.poisson(mu)
     owner = np.repeat(np.arange(orgs.n), counts)
     m, D = len(owner), tacit.shape[1]
@@ -90,9 +91,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     radical = u[:, 1] < p.p_radical
     field = np.where(radical, np.minimum((u[:, 0] * D).astype(np.int64), D - 1), field)
     if world.strategic.any():
-        directed = (
-            u[:, 2] < np.divide(orgs["subsidy"], rd, out=np.zeros(orgs.n), where=rd > 0)[owner]
-        )
+        subsidised = np.divide(orgs["subsidy"], rd, out=np.zeros(orgs.n), where=rd > 0)
+        directed = (u[:, 2] < subsidised[owner]) & is_producer(kind)[owner]
         strategic = np.flatnonzero(world.strategic)
         pick = strategic[
             np.minimum((u[:, 0] * len(strategic)).astype(np.int64), len(strategic) - 1)

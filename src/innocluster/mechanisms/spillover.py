@@ -45,10 +45,14 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
 
 
 def _near_intermediary(orgs, r: float) -> np.ndarray:
-    # 1.0 where an intermediary is within r km (closed ball), else 0.0.
+    # 1.0 where an intermediary is closer than r km, else 0.0.
     brokers = orgs["kind"] == INTERMEDIARY
     if not brokers.any():
         return np.zeros(orgs.n)
     tree = cKDTree(np.column_stack([orgs["x"][brokers], orgs["y"][brokers]]))
-    near = tree.query_ball_point(np.column_stack([orgs["x"], orgs["y"]]), r, return_length=True)
+    # The tree's ball is closed; the largest float below r makes it "closer than r" as elsewhere.
+    radius = np.nextafter(r, 0.0)
+    near = tree.query_ball_point(
+        np.column_stack([orgs["x"], orgs["y"]]), radius, return_length=True
+    )
     return (np.asarray(near) > 0).astype(float)

@@ -167,7 +167,10 @@ def _eg_index(orgs, producer, regions) -> float:
     sizes = orgs["employees"][producer]
     if producer.sum() < 2 or sizes.sum() <= 0:
         return float("nan")
-    result = ellison_glaeser(sizes, orgs["region"][producer], n_regions=regions)
+    # One industry: the benchmark is area (equal regions), not the industry's own employment.
+    result = ellison_glaeser(
+        sizes, orgs["region"][producer], n_regions=regions, aggregate=np.ones(regions)
+    )
     return float(result.gamma[0])
 
 
@@ -211,7 +214,7 @@ INDICATORS = (
     _column("process_share", "", "process innovations / innovations of firms and leaders"),
     _column("gini_orgs_regions", "", "Gini of organisation counts over the R x R regions"),
     _column("gini_patents_regions", "", "Gini of this step's patents over the regions"),
-    _column("eg_index", "", "Ellison-Glaeser index of firm and leader employment"),
+    _column("eg_index", "", "Ellison-Glaeser index of firm and leader employment against area"),
     _column("morans_i_patents", "", "Moran's I of this step's patents by region (rook)"),
     _column("tech_entropy", "nats", "entropy of all knowledge over fields"),
     _column("size_top10_share", "", "employee share of the largest 10% of firms and leaders"),
