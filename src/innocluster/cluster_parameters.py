@@ -399,7 +399,7 @@ class GovernmentParams(Section):
         ge=0.0,
     )
     grant_size: float = parameter(3.0, "start-up grant per new firm", "MU", gt=0.0)
-    intermediary_cost: float = parameter(50.0, "cost of establishing an intermediary", "MU", gt=0.0)
+    intermediary_cost: float = parameter(100.0, "cost of establishing an intermediary", "MU", gt=0.0)
     anchor_steps: list[int] = parameter(
         [], "steps at which an anchor organisation is introduced", "step"
     )
