@@ -11,7 +11,7 @@ technological proximity ``prox_ij`` the cosine of the knowledge profiles ``tacit
 (Jaffe 1986), and ``b_i = 1 + broker`` for an organisation within ``r_geo`` of an intermediary
 (1 otherwise): intermediaries make knowledge travel (Howells 2006). Knowledge is non-rival:
 the source loses nothing. All gains are computed from the state at the start of the step.
-Neighbours come from a cell grid (:mod:`innocluster.mechanisms.spillover_kernel`), never from
+Neighbours come from a cell grid (:mod:`innocluster.knowledge_gap`), never from
 all pairs; intermediaries are found with a k-d tree. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
@@ -25,7 +25,7 @@ from scipy.spatial import cKDTree
 
 from innocluster.cluster_parameters import ClusterScenario
 from innocluster.cluster_state import INTERMEDIARY, absorptive_capacity, knowledge_stock
-from innocluster.mechanisms.spillover_kernel import spillover_gain
+from innocluster.knowledge_gap import gap_to_neighbours
 from innocluster.state import State
 
 __all__ = ["step"]
@@ -35,7 +35,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     """One year of spillover; see the module docstring."""
     p, orgs = scenario.spillover, state.orgs
     x, y, tacit, explicit = orgs["x"], orgs["y"], orgs["tacit"], orgs["explicit"]
-    gap = spillover_gain(x, y, explicit, tacit + explicit, p.r_geo, p.lam, scenario.space.L)
+    gap = gap_to_neighbours(x, y, explicit, tacit + explicit, p.r_geo, p.lam, scenario.space.L)
     A = absorptive_capacity(knowledge_stock(tacit, explicit), scenario.knowledge.K_half)
     factor = p.s_sp * A * (1.0 + p.broker * _near_intermediary(orgs, p.r_geo))
     factor[orgs["kind"] == INTERMEDIARY] = 0.0

@@ -1,8 +1,9 @@
-"""Knowledge spillover between nearby organisations: the per-field knowledge gap pulled from
-neighbours, on the cell grid (never all pairs).
+"""The per-field knowledge gap to nearby organisations, on the cell grid (never all pairs).
 
-Organisation ``i`` at ``(x_i, y_i)`` (km) holds explicit knowledge ``e_i`` over ``D`` technology
-fields and has a knowledge profile ``k_i`` (the caller passes tacit + explicit). Its gain is
+The kernel of two mechanisms: spillover (explicit knowledge within ``r_geo``) and the
+co-located socialisation of SECI (tacit knowledge within ``r_tacit``). Organisation ``i`` at
+``(x_i, y_i)`` (km) holds knowledge ``e_i`` over ``D`` technology fields and has a knowledge
+profile ``k_i`` (the caller passes tacit + explicit). Its gain is
 
     G[i, d] = sum_{j != i, dist_ij < r} exp(-dist_ij / lam) * prox_ij * max(e[j, d] - e[i, d], 0)
 
@@ -33,16 +34,16 @@ import numpy as np
 from innocluster.numerics import exp_neg
 from innocluster.space import build_grid
 
-__all__ = ["spillover_gain"]
+__all__ = ["gap_to_neighbours"]
 
 #: Grid cells per neighbour radius: cells of side ``>= r / _REACH``.
 _REACH = 2
 
 
-def spillover_gain(
+def gap_to_neighbours(
     x: np.ndarray,
     y: np.ndarray,
-    explicit: np.ndarray,
+    knowledge: np.ndarray,
     profile: np.ndarray,
     r: float,
     lam: float,
@@ -51,13 +52,13 @@ def spillover_gain(
     """Per-field knowledge gap pulled from neighbours.
 
     ``G[i, d] = sum over j != i with dist_ij < r of
-    exp(-dist_ij / lam) * prox_ij * max(explicit[j, d] - explicit[i, d], 0)``, where
+    exp(-dist_ij / lam) * prox_ij * max(knowledge[j, d] - knowledge[i, d], 0)``, where
     ``prox_ij`` is the cosine similarity of ``profile[i]`` and ``profile[j]`` (0 if either is a
     zero vector). The distance cut-off is strict (``dist_ij < r``).
 
     Args:
         x, y: positions in ``[0, extent]^2``, km, float64 ``(n,)``.
-        explicit: explicit knowledge, float64 ``(n, D)``, non-negative (knowledge units).
+        knowledge: knowledge, float64 ``(n, D)``, non-negative (knowledge units).
         profile: knowledge profile used for the proximity (tacit + explicit), float64
             ``(n, D)``, non-negative.
         r: neighbour radius, km, ``> 0``.
@@ -69,32 +70,37 @@ def spillover_gain(
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
-    explicit = np.ascontiguousarray(explicit, dtype=np.float64)
+    knowledge = np.ascontiguousarray(knowledge, dtype=np.float64)
     profile = np.ascontiguousarray(profile, dtype=np.float64)
     n = len(x)
-    if explicit.ndim != 2 or profile.shape != explicit.shape or len(explicit) != n or len(y) != n:
+    if (
+        knowledge.ndim != 2
+        or profile.shape != knowledge.shape
+        or len(knowledge) != n
+        or len(y) != n
+    ):
         raise ValueError(
-            f"spillover_gain: x, y must be (n,) and explicit, profile (n, D); got x {x.shape}, "
-            f"y {y.shape}, explicit {explicit.shape}, profile {profile.shape}"
+            f"gap_to_neighbours: x, y must be (n,) and knowledge, profile (n, D); got x {x.shape}, "
+            f"y {y.shape}, knowledge {knowledge.shape}, profile {profile.shape}"
         )
     if not (r > 0 and lam > 0 and extent > 0):
-        raise ValueError(f"spillover_gain: r, lam, extent must be > 0; got {r}, {lam}, {extent}")
+        raise ValueError(f"gap_to_neighbours: r, lam, extent must be > 0; got {r}, {lam}, {extent}")
     if n == 0:
-        return np.zeros((0, explicit.shape[1]))
+        return np.zeros((0, knowledge.shape[1]))
     # Outside the square (or NaN) a point would index a cell that does not exist.
     if not (x.min() >= 0.0 and y.min() >= 0.0 and x.max() <= extent and y.max() <= extent):
-        raise ValueError(f"spillover_gain: positions must lie in [0, {extent}]^2")
+        raise ValueError(f"gap_to_neighbours: positions must lie in [0, {extent}]^2")
     grid = build_grid(x, y, r, extent=extent, reach=_REACH)
-    xs, ys, es, units = _gather(x, y, explicit, profile, grid.order)
+    xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
     gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
     return _scatter(gain_sorted, grid.order)
 
 
 @numba.njit(parallel=True, cache=True)
-def _gather(x, y, explicit, profile, order):
-    # Positions, explicit knowledge and unit profile vectors in cell order (a zero profile stays
+def _gather(x, y, knowledge, profile, order):
+    # Positions, knowledge and unit profile vectors in cell order (a zero profile stays
     # zero, so its proximity to every other organisation is 0).
-    n, dims = explicit.shape
+    n, dims = knowledge.shape
     xs = np.empty(n)
     ys = np.empty(n)
     es = np.empty((n, dims))
@@ -105,7 +111,7 @@ def _gather(x, y, explicit, profile, order):
         ys[p] = y[i]
         sq = 0.0
         for d in range(dims):
-            es[p, d] = explicit[i, d]
+            es[p, d] = knowledge[i, d]
             sq += profile[i, d] * profile[i, d]
         scale = 1.0 / math.sqrt(sq) if sq > 0.0 else 0.0
         for d in range(dims):
@@ -127,7 +133,7 @@ def _scatter(gain_sorted, order):
 
 @numba.njit(parallel=True, cache=True)
 def _gain_kernel(xs, ys, es, units, cell_start, ncell, r, lam):
-    # Gains in cell order, (n, D), from positions, explicit knowledge and unit profiles gathered
+    # Gains in cell order, (n, D), from positions, knowledge and unit profiles gathered
     # in cell order.
     #
     # Why the schedule is deterministic: the pairs found from a cell in grid row ``row`` write
