@@ -47,14 +47,14 @@ def patent_gini(run: ic.Run, first: int, last: int) -> float:
 
 def test_spinoffs_and_spillover_concentrate_patents_in_space():
     # Uniform start; patents of steps 46-50 (one window around step 50, enough patents for a
-    # stable Gini). Measured means: about 0.72 on against 0.66 off.
+    # stable Gini). Measured means: 0.60 on against 0.57 off, higher in every seed.
     on = [patent_gini(r, 46, 50) for r in runs(steps=50)]
     off = [
         patent_gini(r, 46, 50)
         for r in runs(steps=50, **{"mechanisms.spillover": False, "p_spin": 0.0, "p_academic": 0.0})
     ]
-    assert np.mean(on) > np.mean(off) + 0.03
-    assert sum(a > b for a, b in zip(on, off, strict=True)) >= 8
+    assert np.mean(on) > np.mean(off) + 0.02
+    assert sum(a > b for a, b in zip(on, off, strict=True)) >= 9
 
 
 def test_industry_life_cycle_rises_peaks_and_shakes_out_while_output_grows():

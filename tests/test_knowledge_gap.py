@@ -25,7 +25,7 @@ def brute_force_gain(x, y, explicit, profile, r, lam):
     near = (dist < r) & ~np.eye(n, dtype=bool)
     weight = np.where(near, np.exp(-dist / lam) * prox, 0.0)  # (i, j)
     gap = np.maximum(explicit[None, :, :] - explicit[:, None, :], 0.0)  # (i, j, d): j over i
-    return np.einsum("ij,ijd->id", weight, gap)
+    return np.einsum("ij,ijd->id", weight, gap), weight.sum(axis=1)
 
 
 def uniform_points(rng, n):
@@ -60,16 +60,19 @@ def test_matches_all_pairs(layout, n, r):
     rng = np.random.default_rng(n + int(10 * r))
     x, y = layout(rng, n)
     explicit, profile = knowledge(rng, n)
-    got = gap_to_neighbours(x, y, explicit, profile, r, 1.5, EXTENT)
-    want = brute_force_gain(x, y, explicit, profile, r, 1.5)
+    got, got_weight = gap_to_neighbours(x, y, explicit, profile, r, 1.5, EXTENT)
+    want, want_weight = brute_force_gain(x, y, explicit, profile, r, 1.5)
     assert got.shape == (n, 5) and got.dtype == np.float64
     np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(got_weight, want_weight, rtol=1e-12, atol=1e-9)
     if n == 400 and r < EXTENT:
         assert (want > 0).any() and (want == 0).any()  # the test exercises both cases
 
 
 def test_no_organisations():
-    out = gap_to_neighbours(np.zeros(0), np.zeros(0), np.zeros((0, 4)), np.zeros((0, 4)), 1, 1, 10)
+    out = gap_to_neighbours(np.zeros(0), np.zeros(0), np.zeros((0, 4)), np.zeros((0, 4)), 1, 1, 10)[
+        0
+    ]
     assert out.shape == (0, 4) and out.dtype == np.float64
 
 
@@ -81,11 +84,11 @@ def test_distance_cut_off_is_strict(axis):
     along = np.array([1.0, 3.0])  # exactly r apart
     across = np.array([5.0, 5.0])
     x, y = (along, across) if axis == 0 else (across, along)
-    assert not gap_to_neighbours(x, y, explicit, profile, r, lam, 10.0).any()
+    assert not gap_to_neighbours(x, y, explicit, profile, r, lam, 10.0)[0].any()
 
     along = np.array([1.0, 3.0 - 1e-9])  # slightly closer
     x, y = (along, across) if axis == 0 else (across, along)
-    got = gap_to_neighbours(x, y, explicit, profile, r, lam, 10.0)
+    got = gap_to_neighbours(x, y, explicit, profile, r, lam, 10.0)[0]
     w = np.exp(-(2.0 - 1e-9) / lam) * 4.0 / 5.0  # cosine of (1, 2) and (2, 1) is 4 / 5
     np.testing.assert_allclose(got, [[2.0 * w, 0.0], [0.0, 3.0 * w]], rtol=1e-12)
 
@@ -99,12 +102,12 @@ def test_zero_profiles_and_the_best_organisation():
     explicit[silent] *= 10.0  # much to give, yet nothing flows from them
     best = 1
     explicit[best] = explicit.max(axis=0) + 1.0  # the most in every field
-    got = gap_to_neighbours(x, y, explicit, profile, 3.0, 1.0, EXTENT)
+    got = gap_to_neighbours(x, y, explicit, profile, 3.0, 1.0, EXTENT)[0]
     assert not got[silent].any()  # nothing flows to them
     assert not got[best].any()
     assert got[~silent].any()
     keep = ~silent  # nothing flows from them either: removing them changes nobody's gain
-    alone = gap_to_neighbours(x[keep], y[keep], explicit[keep], profile[keep], 3.0, 1.0, EXTENT)
+    alone = gap_to_neighbours(x[keep], y[keep], explicit[keep], profile[keep], 3.0, 1.0, EXTENT)[0]
     np.testing.assert_allclose(got[keep], alone, rtol=1e-12, atol=1e-12)
 
 
@@ -119,7 +122,7 @@ def test_results_do_not_depend_on_the_number_of_threads():
     try:
         for threads in (1, 2):
             numba.set_num_threads(threads)
-            runs.append(gap_to_neighbours(x, y, explicit, profile, 1.5, 0.8, EXTENT))
+            runs.append(gap_to_neighbours(x, y, explicit, profile, 1.5, 0.8, EXTENT)[0])
     finally:
         numba.set_num_threads(before)
     assert runs[0].any()
@@ -129,9 +132,9 @@ def test_results_do_not_depend_on_the_number_of_threads():
 def test_positions_outside_the_square_are_refused():
     k = np.ones((2, 3))
     with pytest.raises(ValueError, match="positions"):
-        gap_to_neighbours(np.array([0.0, -1.0]), np.zeros(2), k, k, 1.0, 1.0, 10.0)
+        gap_to_neighbours(np.array([0.0, -1.0]), np.zeros(2), k, k, 1.0, 1.0, 10.0)[0]
     with pytest.raises(ValueError, match="positions"):
-        gap_to_neighbours(np.array([0.0, np.nan]), np.zeros(2), k, k, 1.0, 1.0, 10.0)
+        gap_to_neighbours(np.array([0.0, np.nan]), np.zeros(2), k, k, 1.0, 1.0, 10.0)[0]
 
 
 _values = st.floats(0.0, 1e6, allow_nan=False, allow_infinity=False, allow_subnormal=False)
@@ -157,6 +160,6 @@ def _inputs(draw):
 @given(_inputs())
 def test_gains_are_finite_and_non_negative(inputs):
     x, y, explicit, profile, r, lam, extent = inputs
-    got = gap_to_neighbours(x, y, explicit, profile, r, lam, extent)
+    got = gap_to_neighbours(x, y, explicit, profile, r, lam, extent)[0]
     assert got.shape == explicit.shape
     assert np.isfinite(got).all() and (got >= 0.0).all()

@@ -13,6 +13,7 @@ from innocluster.measures.network import (
     degree_distribution,
     network_summary,
     small_world,
+    transitivity,
 )
 
 
@@ -64,3 +65,13 @@ def test_small_world_orders_lattice_small_world_and_random():
     ws = nx.watts_strogatz_graph(400, 8, 0.1, seed=3)
     e = np.array(ws.edges())
     assert small_world(e[:, 0], e[:, 1])["sigma"] > 3
+
+
+def test_sparse_transitivity_matches_networkx():
+    graph = nx.gnp_random_graph(300, 0.03, seed=4)
+    graph.add_edges_from([(0, 1), (1, 2), (0, 2)])
+    a, b = np.array(graph.edges()).T
+    matrix, _ = adjacency(a, b, np.arange(300))
+    assert transitivity(matrix) == pytest.approx(nx.transitivity(graph), rel=1e-12)
+    star, _ = adjacency(np.zeros(5, int), np.arange(1, 6))
+    assert transitivity(star) == 0.0

@@ -349,6 +349,17 @@ class _Progress:
         self._bar.update(self._task, completed=step)
 
 
+def _cell(value: object) -> str:
+    # Numbers with separators, text as it is, a null (undefined this step) as "-".
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
 def _print_summary(result: Run, folder: Path) -> None:
     table = Table(
         title=f"{result.scenario.name}: seed {result.seed}, {result.scenario.steps} steps",
@@ -359,7 +370,7 @@ def _print_summary(result: Run, folder: Path) -> None:
     table.add_column("value", justify="right")
     for name, value in result.final().items():
         if name != "step":
-            table.add_row(name, f"{value:,.4g}" if isinstance(value, float) else f"{value:,}")
+            table.add_row(name, _cell(value))
     for name, frame in result.tables.items():
         table.add_row(f"rows in {name}", f"{frame.num_rows:,}")
     table.add_row("wall time", f"{result.info['wall_seconds']:.2f} s")

@@ -27,12 +27,17 @@ __all__ = [
     "MobilityParams",
     "GovernmentParams",
     "InstitutionsParams",
+    "SeciParams",
+    "AlliancesParams",
+    "GovernanceParams",
+    "OpennessParams",
     "INSTRUMENTS",
 ]
 
 GRILICHES = "Griliches (1979); Jaffe (1986)"
 KLEPPER = "Klepper (1996)"
 COHEN = "Cohen and Levinthal (1990)"
+NT = "Nonaka and Takeuchi (1995)"
 
 #: The government's instruments, in the order of the ``gov_<instrument>`` indicator columns.
 INSTRUMENTS = ("subsidy", "grants", "zone", "institutes", "intermediaries", "anchors")
@@ -399,7 +404,9 @@ class GovernmentParams(Section):
         ge=0.0,
     )
     grant_size: float = parameter(3.0, "start-up grant per new firm", "MU", gt=0.0)
-    intermediary_cost: float = parameter(100.0, "cost of establishing an intermediary", "MU", gt=0.0)
+    intermediary_cost: float = parameter(
+        100.0, "cost of establishing an intermediary", "MU", gt=0.0
+    )
     anchor_steps: list[int] = parameter(
         [], "steps at which an anchor organisation is introduced", "step"
     )
@@ -425,15 +432,238 @@ class GovernmentParams(Section):
 
 
 class InstitutionsParams(Section):
-    """Institutional quality (constant until the institutions mechanism evolves it)."""
+    """Institutional quality ``Q`` and its co-evolution with knowledge (seed 004)."""
 
     Q0: float = parameter(
         0.7,
-        "institutional quality Q, scaling research and entrepreneurship",
+        "institutional quality Q at start, scaling research and entrepreneurship",
         "",
         "North (1990)",
         ge=0.0,
         le=1.0,
+    )
+    p_reform: float = parameter(
+        0.5,
+        "reform probability per year at full responsiveness and knowledge growth g_ref",
+        "1/year",
+        "seed 004: knowledge, organisation and institution co-evolve",
+        ge=0.0,
+        le=1.0,
+    )
+    responsiveness: float = parameter(
+        0.5, "government responsiveness: scales the reform probability", "", ge=0.0, le=1.0
+    )
+    g_ref: float = parameter(
+        0.1, "knowledge growth rate at which reform pressure is full", "1/year", gt=0.0
+    )
+    lift: float = parameter(
+        0.1, "share of the gap to Q = 1 a reform closes", "", "North (1990)", ge=0.0, le=1.0
+    )
+    decay: float = parameter(
+        0.01, "share of Q lost in a year without reform", "1/year", ge=0.0, le=1.0
+    )
+    variety_demand: float = parameter(
+        0.5,
+        "demand gain from variety: demand times 1 + variety_demand (H / log D - 1/2)",
+        "",
+        "Frenken, Van Oort and Verburg (2007)",
+        ge=0.0,
+        le=2.0,
+    )
+
+
+class SeciParams(Section):
+    """Knowledge conversion: socialisation, externalisation, combination, internalisation."""
+
+    socialisation: float = parameter(
+        0.05,
+        "share of the tacit gap to a partner (times tie strength) or co-located "
+        "neighbour absorbed per year",
+        "1/year",
+        NT,
+        ge=0.0,
+        le=1.0,
+    )
+    r_tacit: float = parameter(
+        1.0,
+        "co-location radius of socialisation (shorter than spillover.r_geo)",
+        "km",
+        "Gertler (2003): tacit knowledge needs proximity",
+        gt=0.0,
+    )
+    externalisation: float = parameter(
+        0.02,
+        "share of tacit knowledge codified into explicit knowledge per year",
+        "1/year",
+        NT,
+        ge=0.0,
+        le=1.0,
+    )
+    units_per_patent: float = parameter(
+        5.0, "codified knowledge units that make one expected patent", "units", gt=0.0
+    )
+    combination: float = parameter(
+        0.1,
+        "share of the gap to the platform's pooled explicit knowledge a member draws per "
+        "year (times language and A_i)",
+        "1/year",
+        NT,
+        ge=0.0,
+        le=1.0,
+    )
+    internalisation: float = parameter(
+        0.05,
+        "share of the gap from tacit to explicit knowledge internalised per year (times A_i)",
+        "1/year",
+        NT + "; " + COHEN,
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class AlliancesParams(Section):
+    """Partner search, acceptance at intermediate proximity, ageing and dissolution."""
+
+    p_seek: float = parameter(
+        0.2,
+        "probability per year that an organisation looks for a partner",
+        "1/year",
+        "Gilbert, Pyka and Ahrweiler (2001), SKIN",
+        ge=0.0,
+        le=1.0,
+    )
+    r_partner: float = parameter(
+        10.0,
+        "side of the local cells partners are found in without an intermediary",
+        "km",
+        gt=0.0,
+    )
+    prox_opt: float = parameter(
+        0.6,
+        "technological proximity of the most likely accepted partner",
+        "",
+        "Nooteboom (2000): optimal cognitive distance",
+        ge=0.0,
+        le=1.0,
+    )
+    prox_width: float = parameter(
+        0.15, "width (s.d.) of acceptance around prox_opt", "", "Nooteboom (2000)", gt=0.0
+    )
+    match_share: float = parameter(
+        0.5,
+        "share of searches a nearby intermediary turns into a firm-institute match "
+        "drawn from the whole cluster",
+        "",
+        "Howells (2006)",
+        ge=0.0,
+        le=1.0,
+    )
+    growth: float = parameter(
+        0.1, "strength gained by an alliance per year of use", "1/year", ge=0.0
+    )
+    max_strength: float = parameter(3.0, "largest tie strength", "", ge=1.0)
+    q_alliance: float = parameter(
+        0.1,
+        "dissolution probability per year of a tie of strength 1 (divided by strength)",
+        "1/year",
+        "Gilbert, Pyka and Ahrweiler (2001)",
+        ge=0.0,
+        le=1.0,
+    )
+
+
+class GovernanceParams(Section):
+    """Knowledge governance regimes and platforms (seed 004)."""
+
+    regime: Literal["none", "supply", "connect", "platform", "adaptive"] = parameter(
+        "adaptive", "the knowledge governance regime", source="seed 004"
+    )
+    T_gov: int = parameter(
+        5, "years between diagnoses of the adaptive regime", "years", ge=1, le=1000
+    )
+    budget: float = parameter(50.0, "money of the governance regime", "MU/year", ge=0.0)
+    match_cost: float = parameter(
+        1.0, "cost of one brokered firm-institute match of the connect action", "MU", gt=0.0
+    )
+    platform_owner: Literal["public", "private"] = parameter(
+        "public",
+        "who builds and runs the platform",
+        source="seed 004: Zhongguancun (public), Hangzhou e-commerce (private)",
+    )
+    public_growth: float = parameter(
+        0.05,
+        "share of non-members joining a public platform per year (open to all)",
+        "1/year",
+        ge=0.0,
+        le=1.0,
+    )
+    private_growth: float = parameter(
+        0.5,
+        "share of the owner's partners and fee payers joining a private platform per year",
+        "1/year",
+        ge=0.0,
+        le=1.0,
+    )
+    fee_share: float = parameter(
+        0.02,
+        "share of other firms willing to pay a private platform's fee per year",
+        "1/year",
+        ge=0.0,
+        le=1.0,
+    )
+    language_public: float = parameter(
+        0.5,
+        "common-language factor of a public platform, growing towards 1 with its age",
+        "",
+        "seed 004: a common culture and language",
+        ge=0.0,
+        le=1.0,
+    )
+    language_private: float = parameter(
+        0.8,
+        "common-language factor of a private platform (the owner's standards)",
+        "",
+        ge=0.0,
+        le=1.0,
+    )
+    knowledge_threshold: float = parameter(
+        100.0,
+        "patent stock per 100 organisations above which knowledge scores high",
+        "patents per 100 organisations",
+        ge=0.0,
+    )
+    alliance_threshold: float = parameter(
+        0.4,
+        "alliances per organisation above which alliances score high",
+        "alliances per organisation",
+        ge=0.0,
+    )
+
+
+class OpennessParams(Section):
+    """Interaction with the outside world: latecomer learning and FDI."""
+
+    openness: float = parameter(
+        0.02,
+        "share of the gap to the outside frontier absorbed per year (times A_i)",
+        "1/year",
+        "Mathews (2002) on latecomer learning",
+        ge=0.0,
+        le=1.0,
+    )
+    frontier0: float = parameter(5.0, "outside frontier per field at start", "units", ge=0.0)
+    g_frontier: float = parameter(
+        0.02, "growth rate of the outside frontier", "1/year", ge=0.0, le=1.0
+    )
+    fdi_rate: float = parameter(
+        0.1,
+        "expected foreign leaders arriving per year",
+        "1/year",
+        "Finegold, Wong and Cheah (2004) on Singapore",
+        ge=0.0,
+    )
+    fdi_knowledge: float = parameter(
+        1.0, "knowledge of a foreign leader as a multiple of the frontier", "", ge=0.0
     )
 
 
@@ -446,6 +676,11 @@ class ClusterMechanisms(Section):
     entrepreneurship: bool = True
     market: bool = True
     mobility: bool = True
+    alliances: bool = True
+    seci: bool = True
+    governance: bool = True
+    institutions: bool = True
+    openness: bool = True
     depreciation: bool = True
 
 
@@ -464,6 +699,10 @@ class ClusterScenario(ScenarioBase):
     mobility: MobilityParams = MobilityParams()
     government: GovernmentParams = GovernmentParams()
     institutions: InstitutionsParams = InstitutionsParams()
+    seci: SeciParams = SeciParams()
+    alliances: AlliancesParams = AlliancesParams()
+    governance: GovernanceParams = GovernanceParams()
+    openness: OpennessParams = OpennessParams()
     mechanisms: ClusterMechanisms = ClusterMechanisms()
 
     @model_validator(mode="after")

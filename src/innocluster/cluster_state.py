@@ -21,6 +21,8 @@ quality       float64    product quality (firms and leaders), 1 at the start of 
 revenue       float64    MU in the last market step
 subsidy       float64    MU of public R&D money received this step (government)
 relief        float64    MU of fixed cost paid by the planned zone this step (government)
+supply        float64    MU of research money from the governance regime this step (governance)
+member        int8       1 if the organisation is a member of the knowledge platform
 ============  =========  ======================================================================
 
 ``born`` and ``parent`` (org id of the parent of a spin-off, -1 if none) are built into
@@ -32,7 +34,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 
+from innocluster.measures.knowledge import knowledge_stock as perpetual_inventory
 from innocluster.space import cell_of
 from innocluster.state import FieldSpec
 
@@ -48,6 +52,10 @@ __all__ = [
     "absorptive_capacity",
     "is_producer",
     "region_of",
+    "alliance_rows",
+    "near_kind",
+    "draw_fields",
+    "cluster_stocks",
 ]
 
 FIRM, LEADER, INSTITUTE, INTERMEDIARY = 0, 1, 2, 3
@@ -71,7 +79,15 @@ class World:
         location_weight: float ``(R * R,)``, multiplier of entrants' location choice (government).
         grant_pool: MU available for start-up grants (government adds, entrepreneurship spends).
         intermediary_fund: MU saved towards new intermediaries (government).
-        patents_filed: patents filed so far: the next patent id (research).
+        patents_filed: patents filed so far: the next patent id (research, seci).
+        demand_factor: multiplier of market demand from variety (institutions).
+        frontier: float ``(D,)``, the outside world's knowledge per field (openness).
+        platform_owner: org id of a private platform's owner, -1 for a public platform or none.
+        platform_age: years since the platform was built; 0 when there is none (governance).
+        language: common-language factor of the platform in [0, 1] (governance).
+        connect: intensity of the connect instrument this year, >= 0 (governance).
+        phase, action: the last diagnosis of the cluster's phase and the governance it applies.
+        knowledge_total: total knowledge at the end of the last institutions step.
     """
 
     Q: float
@@ -87,6 +103,15 @@ class World:
     grant_pool: float = 0.0
     intermediary_fund: float = 0.0
     patents_filed: int = 0
+    demand_factor: float = 1.0
+    frontier: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    platform_owner: int = -1
+    platform_age: int = 0
+    language: float = 0.0
+    connect: float = 0.0
+    phase: str = ""
+    action: str = "none"
+    knowledge_total: float = float("nan")
 
     def __post_init__(self) -> None:
         if len(self.strategic) == 0:
@@ -113,6 +138,8 @@ def organisation_fields(D: int) -> list[FieldSpec]:
         FieldSpec("revenue", "float64"),
         FieldSpec("subsidy", "float64"),
         FieldSpec("relief", "float64"),
+        FieldSpec("supply", "float64"),
+        FieldSpec("member", "int8"),
     ]
 
 
@@ -134,3 +161,64 @@ def is_producer(kind: np.ndarray) -> np.ndarray:
 def region_of(x: np.ndarray, y: np.ndarray, L: float, R: int) -> np.ndarray:
     """Region ``row * R + col`` of positions in the ``L`` km square, int32 ``(n,)``."""
     return cell_of(x, y, R, L).astype(np.int32)
+
+
+def alliance_rows(orgs, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the alliance ends ``a``, ``b`` (org ids) among the live organisations.
+
+    Rows are in increasing org id (entries are appended with rising ids and exits keep the order),
+    so a binary search finds them. Every end must be alive (exits end their alliances).
+    """
+    ids = orgs["org_id"]
+    return np.searchsorted(ids, a), np.searchsorted(ids, b)
+
+
+def cluster_stocks(state) -> tuple[float, float]:
+    """The cluster's knowledge and alliance stock indices, as the phase diagnosis reads them.
+
+    Knowledge: the perpetual-inventory patent stock ``S_t = 0.85 S_{t-1} + P_t`` (the measures'
+    :func:`~innocluster.measures.knowledge.knowledge_stock`) over the years so far, per 100
+    organisations. Alliances: active alliances per organisation.
+    """
+    counts = np.zeros(state.step + 1)
+    for chunk in state.patents:  # one chunk per mechanism and year: cheap to count
+        if len(chunk["year"]):
+            counts[chunk["year"][0]] += len(chunk["year"])
+    stock = float(perpetual_inventory(counts)[-1])
+    per = max(state.orgs.n, 1)
+    return 100.0 * stock / per, len(state.alliances) / per
+
+
+def near_kind(orgs, kind: int, r: float) -> np.ndarray:
+    """Bool ``(n,)``: an organisation of ``kind`` is closer than ``r`` km (itself excluded)."""
+    mask = orgs["kind"] == kind
+    if not mask.any():
+        return np.zeros(orgs.n, dtype=bool)
+    tree = cKDTree(np.column_stack([orgs["x"][mask], orgs["y"][mask]]))
+    # The nearest two of the kind: the second counts for an organisation of the kind itself.
+    k = 2 if mask.sum() > 1 else 1
+    dist, _ = tree.query(np.column_stack([orgs["x"], orgs["y"]]), k=k, workers=-1)
+    dist = dist.reshape(orgs.n, k)
+    nearest = np.where(mask, dist[:, -1] if k == 2 else np.inf, dist[:, 0])
+    return nearest < r
+
+
+def draw_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw field ``d`` for each event with probability ``profile[owner, d] / sum``.
+
+    Inverse-CDF sampling; an owner with an all-zero profile draws uniformly.
+
+    Args:
+        profile: non-negative weights ``(n, D)`` (knowledge, codified amounts).
+        owner: the row of each event ``(m,)``.
+        uniforms: one draw in ``[0, 1)`` per event ``(m,)``.
+
+    Returns:
+        The fields, int64 ``(m,)``.
+    """
+    D = profile.shape[1]
+    cum = np.cumsum(profile[owner], axis=1)
+    total = cum[:, -1]
+    drawn = np.minimum((cum <= (uniforms * total)[:, None]).sum(axis=1), D - 1)
+    flat = np.minimum((uniforms * D).astype(np.int64), D - 1)
+    return np.where(total > 0, drawn, flat)

@@ -48,8 +48,8 @@ def gap_to_neighbours(
     r: float,
     lam: float,
     extent: float,
-) -> np.ndarray:
-    """Per-field knowledge gap pulled from neighbours.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-field knowledge gap pulled from neighbours, and the total weight of the neighbours.
 
     ``G[i, d] = sum over j != i with dist_ij < r of
     exp(-dist_ij / lam) * prox_ij * max(knowledge[j, d] - knowledge[i, d], 0)``, where
@@ -66,7 +66,10 @@ def gap_to_neighbours(
         extent: side of the square, km.
 
     Returns:
-        ``G``, float64 ``(n, D)``, in knowledge units, in the row order of the inputs.
+        ``(G, W)`` in the row order of the inputs: ``G`` float64 ``(n, D)`` in knowledge units,
+        and ``W[i] = sum_j exp(-dist_ij / lam) * prox_ij`` over the same neighbours, float64
+        ``(n,)``, so that a caller can turn the sum into a weighted mean where neighbours are
+        many (``G / max(W, 1)``).
     """
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
@@ -86,14 +89,15 @@ def gap_to_neighbours(
     if not (r > 0 and lam > 0 and extent > 0):
         raise ValueError(f"gap_to_neighbours: r, lam, extent must be > 0; got {r}, {lam}, {extent}")
     if n == 0:
-        return np.zeros((0, knowledge.shape[1]))
+        return np.zeros((0, knowledge.shape[1])), np.zeros(0)
     # Outside the square (or NaN) a point would index a cell that does not exist.
     if not (x.min() >= 0.0 and y.min() >= 0.0 and x.max() <= extent and y.max() <= extent):
         raise ValueError(f"gap_to_neighbours: positions must lie in [0, {extent}]^2")
     grid = build_grid(x, y, r, extent=extent, reach=_REACH)
     xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
     gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
-    return _scatter(gain_sorted, grid.order)
+    gain = _scatter(gain_sorted, grid.order)  # the last column holds the weights
+    return np.ascontiguousarray(gain[:, :-1]), gain[:, -1].copy()
 
 
 @numba.njit(parallel=True, cache=True)
@@ -145,7 +149,7 @@ def _gain_kernel(xs, ys, es, units, cell_start, ncell, r, lam):
     # by cell, pair by pair) whatever the number of threads or the way prange splits the rows,
     # and its floating-point sums come out bit-identical.
     n, dims = es.shape
-    gain = np.zeros((n, dims))
+    gain = np.zeros((n, dims + 1))  # column dims: the sum of the weights
     for phase in range(_REACH + 1):
         for block in numba.prange((ncell - phase + _REACH) // (_REACH + 1)):
             row = (_REACH + 1) * block + phase
@@ -201,6 +205,8 @@ def _cell_pairs(xs, ys, es, units, cell_start, ncell, row, col, r, lam, gain, ne
                         prox += units[p, d] * units[q, d]
                     w = weight[t] * prox
                     if w > 0.0:
+                        gain[p, dims] += w
+                        gain[q, dims] += w
                         for d in range(dims):
                             up = es[q, d] - es[p, d]  # what p can learn from q
                             down = es[p, d] - es[q, d]  # what q can learn from p

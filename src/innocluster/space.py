@@ -50,7 +50,12 @@ def cell_of(x: np.ndarray, y: np.ndarray, ncell: int, extent: float = 1.0) -> np
 
 
 def build_grid(
-    x: np.ndarray, y: np.ndarray, radius: float, extent: float = 1.0, reach: int = 1
+    x: np.ndarray,
+    y: np.ndarray,
+    radius: float,
+    extent: float = 1.0,
+    reach: int = 1,
+    cap: bool = True,
 ) -> CellGrid:
     """Bucket points of ``[0, extent]^2`` into cells of side ``>= radius / reach``.
 
@@ -64,8 +69,17 @@ def build_grid(
         radius: the largest search distance the grid must serve.
         extent: side of the square.
         reach: cells per radius.
+        cap: limit the cells per side to about ``4 sqrt(n)`` (a search index); ``False`` keeps
+            cells of side ``radius / reach`` whatever ``n`` (cells that mean something, such as
+            labour markets).
     """
-    ncell = max(1, min(int(extent * reach / radius), 4096))
+    # Cells no smaller than radius / reach; and no more cells per side than about 4 sqrt(n):
+    # beyond that most cells are empty and walking them costs more than the distance checks
+    # they would save (a small radius over a large square).
+    ncell = min(int(extent * reach / radius), 4096)
+    if cap:
+        ncell = min(ncell, int(4.0 * np.sqrt(len(x))) + 1)
+    ncell = max(ncell, 1)
     cells = cell_of(x, y, ncell, extent)
     order, cell_start = _counting_sort(cells, ncell * ncell)
     return CellGrid(order, cell_start, ncell, extent / ncell)

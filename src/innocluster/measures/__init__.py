@@ -29,6 +29,7 @@ _EXPORTS = {
     "brokerage": "network",
     "degree_distribution": "network",
     "network_summary": "network",
+    "transitivity": "network",
     "small_world": "network",
     "PHASES": "phase",
     "diagnose_phase": "phase",

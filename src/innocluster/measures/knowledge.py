@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
 
 from innocluster.errors import InnoclusterError
 
@@ -51,6 +50,8 @@ def knowledge_stock(
             f"The 'depreciation' parameter of knowledge_stock must be in [0, 1]; got {depreciation}"
         )
     keep = 1.0 - depreciation
+    from scipy.signal import lfilter  # imported on use: the simulator loads this module
+
     # lfilter runs y_t = x_t + keep * y_{t-1}; the initial stock enters as the filter state.
     state = keep * np.broadcast_to(np.asarray(initial, dtype=np.float64), flows.shape[1:])
     stock, _ = lfilter([1.0], [1.0, -keep], flows, axis=0, zi=state[np.newaxis, ...])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components, shortest_path
@@ -21,6 +20,7 @@ __all__ = [
     "NetworkSummary",
     "adjacency",
     "network_summary",
+    "transitivity",
     "degree_distribution",
     "brokerage",
     "small_world",
@@ -106,6 +106,8 @@ def network_summary(
     n = len(ids)
     edges = matrix.nnz // 2
     count, labels = connected_components(matrix, directed=False) if n else (0, np.empty(0, int))
+    import networkx as nx  # only where a graph object is needed
+
     graph = nx.from_scipy_sparse_array(matrix)
     return NetworkSummary(
         nodes=n,
@@ -113,10 +115,29 @@ def network_summary(
         density=2.0 * edges / (n * (n - 1)) if n > 1 else 0.0,
         mean_degree=2.0 * edges / n if n else 0.0,
         clustering=nx.average_clustering(graph) if n else 0.0,
-        transitivity=nx.transitivity(graph) if n else 0.0,
+        transitivity=transitivity(matrix) if n else 0.0,
         components=int(count),
         largest_component_share=float(np.bincount(labels).max() / n) if n else 0.0,
     )
+
+
+def transitivity(matrix: sparse.spmatrix) -> float:
+    """Global clustering coefficient of a 0/1 symmetric adjacency matrix without self-loops.
+
+    ``T = 3 * triangles / connected triples = trace(A^3) / sum_i d_i (d_i - 1)``, computed with
+    sparse products (no graph object): fast enough to be an indicator every step of a run with
+    a hundred thousand organisations. 0 when there is no connected triple.
+
+    References:
+        Wasserman, S. and Faust, K. (1994) *Social Network Analysis*. Cambridge University Press.
+    """
+    A = sparse.csr_matrix(matrix)
+    degree = np.asarray(A.sum(axis=1)).ravel()
+    triples = float((degree * (degree - 1.0)).sum())
+    if triples == 0:
+        return 0.0
+    closed = float((A @ A).multiply(A).sum())  # = trace(A^3) = 6 x triangles
+    return closed / triples
 
 
 def degree_distribution(
@@ -150,6 +171,8 @@ def brokerage(
         Mathematical Sociology* 25(2), 163-177. doi:10.1080/0022250X.2001.9990249
     """
     matrix, ids = adjacency(org_a, org_b, nodes)
+    import networkx as nx  # only where a graph object is needed
+
     graph = nx.from_scipy_sparse_array(matrix)
     if samples is not None:
         samples = min(int(samples), len(ids))
@@ -206,6 +229,8 @@ def small_world(
             "small_world: the largest component needs at least 4 organisations and a mean "
             f"degree above 2; got {n} and {k:.2f}"
         )
+    import networkx as nx  # only where a graph object is needed
+
     clustering = nx.average_clustering(nx.from_scipy_sparse_array(giant))
     starts = np.arange(n)
     if n > sources:

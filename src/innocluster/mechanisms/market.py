@@ -6,7 +6,9 @@ Demand (MU spent per year) follows a logistic life cycle from ``demand0`` toward
     demand_t = demand_max / (1 + (demand_max / demand0 - 1) exp(-growth t))
                * (1 - decline)^max(t - decline_start, 0)      (decline only if decline_start > 0)
 
-``maturity_t = demand_t / demand_max`` is the life-cycle stage. Each firm or leader produces at
+The demand of a year is this times the world's ``demand_factor`` (variety, set by the
+institutions mechanism; 1 without it). The life-cycle stage
+``maturity_t = demand_t / demand_max`` is read before that shift. Each firm or leader produces at
 capacity ``q_i = productivity * employees_i`` and sells its quality-weighted output at the one
 price that clears demand: ``price = demand / sum_j quality_j q_j`` per quality unit, so
 ``revenue_i = price * quality_i * q_i``. Profit is::
@@ -22,9 +24,9 @@ no employees left, exits. Early on demand outgrows capacity, prices are high and
 the survivors' process innovations cut their costs and they expand, the price falls below the
 costs of the laggards and of new entrants: the shakeout.
 
-Reads ``kind, employees, quality, unit_cost, relief``. Writes ``revenue, capital, employees``,
-the world's ``demand``, ``maturity``, ``price``, ``revenue``; removes exiting organisations (and
-their alliances). Flows: ``output`` (units), ``exits``.
+Reads ``kind, employees, quality, unit_cost, relief`` and the world's ``demand_factor``. Writes
+``revenue, capital, employees``, the world's ``demand``, ``maturity``, ``price``, ``revenue``;
+removes exiting organisations (and their alliances). Flows: ``output`` (units), ``exits``.
 """
 
 from __future__ import annotations
@@ -52,8 +54,9 @@ def demand(t: int, scenario: ClusterScenario) -> float:
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
     """One year of the market; see the module docstring."""
     m, orgs, world = scenario.market, state.orgs, state.world
-    world.demand = demand(state.step, scenario)
-    world.maturity = min(world.demand / m.demand_max, 1.0)
+    base = demand(state.step, scenario)
+    world.maturity = min(base / m.demand_max, 1.0)  # the stage, before variety's shift
+    world.demand = base * world.demand_factor
     producer = np.flatnonzero(is_producer(orgs["kind"]))
     employees = orgs["employees"]
     q = m.productivity * employees[producer]

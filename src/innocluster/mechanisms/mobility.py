@@ -4,9 +4,10 @@ Casper (2007) traces the San Diego biotech cluster's growth to the movement of m
 scientists between its firms; Almeida and Kogut (1999) show that knowledge travels with
 mobile engineers and that mobility stays within regional labour markets. Each year every firm
 or leader loses ``Binomial(E_i - 1, p_move)`` employees (one always stays). Each mover takes a
-job at a firm or leader of the same labour-market cell (a square grid of side about ``r_mob``
-km), chosen with probability proportional to its employees (bigger employers hire more); a
-mover drawn back to the firm it left stays. The new employer gains ``carry`` times the mover's
+job at a firm or leader of the same labour-market cell (a square grid of cells of side at
+least ``r_mob`` km, the spatial index of :mod:`innocluster.space`), chosen with probability
+proportional to its employees (bigger employers hire more); a mover drawn back to the firm it
+left stays. The new employer gains ``carry`` times the mover's
 share of the old employer's tacit knowledge, ``carry * tacit_src / E_src`` per field; the old
 employer keeps its knowledge (know-how is copied, not lost).
 
@@ -15,14 +16,12 @@ Reads ``kind, x, y, employees, tacit``. Writes ``employees, tacit``. Flow: ``mov
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import scipy.sparse as sp
 
 from innocluster.cluster_parameters import ClusterScenario
 from innocluster.cluster_state import is_producer
-from innocluster.space import cell_of
+from innocluster.space import build_grid
 from innocluster.state import State
 
 __all__ = ["step"]
@@ -37,13 +36,11 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     if movers.sum() == 0:
         state.flows["movers"] = 0.0
         return
-    ncell = max(1, math.ceil(scenario.space.L / p.r_mob))
-    cell = cell_of(orgs["x"][workers], orgs["y"][workers], ncell, scenario.space.L)
-    order = np.argsort(cell, kind="stable")
-    sorted_cell = cell[order]
+    grid = build_grid(orgs["x"][workers], orgs["y"][workers], p.r_mob, scenario.space.L, cap=False)
+    order, bounds = grid.order, grid.cell_start
+    sorted_cell = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
     cum = np.cumsum(employees[workers][order].astype(float))
-    lo = np.searchsorted(sorted_cell, sorted_cell, side="left")
-    hi = np.searchsorted(sorted_cell, sorted_cell, side="right")
+    lo, hi = bounds[sorted_cell], bounds[sorted_cell + 1]
     start = np.concatenate([[0.0], cum])[lo]  # employees before each worker's cell
     size = cum[hi - 1] - start
 

@@ -7,7 +7,8 @@ Expected innovations follow the knowledge production function (Griliches 1979; J
 
 with R&D money ``RD_i = rd_share * revenue_i + subsidy_i`` for firms and leaders (their own R&D
 out of last year's revenue: a one-year lag from R&D to innovation) and
-``RD_i = institute_budget + subsidy_i`` for institutes; intermediaries do no research, and no
+``RD_i = institute_budget + subsidy_i + supply_i`` for institutes (``supply``: the governance
+regime's knowledge supply); intermediaries do no research, and no
 R&D money means no innovation. The knowledge elasticity moves from ``eta`` in a new industry
 to ``eta_late`` at saturated demand: new knowledge matters most early, scale later (Audretsch
 and Feldman 1996; Klepper 1996). Each innovation chooses its field:
@@ -28,9 +29,9 @@ innovation closing the share ``quality_step`` of the gap to ``quality_max``. Sin
 R&D scales with its revenue, large firms make more process innovations, and a cut in unit cost
 is worth more to a firm the more it sells.
 
-Reads ``kind, revenue, subsidy, tacit, explicit, x, y`` and the world's ``Q``, ``maturity`` and
-``strategic``. Writes ``tacit, explicit, unit_cost, quality``; appends patents. Flows:
-``innovations``, ``process``, ``product``, ``patents``.
+Reads ``kind, revenue, subsidy, supply, tacit, explicit, x, y`` and the world's ``Q``,
+``maturity`` and ``strategic``. Writes ``tacit, explicit, unit_cost, quality``; appends
+patents. Flows: ``innovations``, ``process``, ``product``, ``patents``.
 """
 
 from __future__ import annotations
@@ -38,10 +39,10 @@ from __future__ import annotations
 import numpy as np
 
 from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import INSTITUTE, is_producer, knowledge_stock
+from innocluster.cluster_state import INSTITUTE, draw_fields, is_producer, knowledge_stock
 from innocluster.state import State
 
-__all__ = ["step", "rd_money", "choose_fields"]
+__all__ = ["step", "rd_money"]
 
 
 def rd_money(kind, revenue, subsidy, rd_share: float, institute_budget: float) -> np.ndarray:
@@ -51,34 +52,13 @@ def rd_money(kind, revenue, subsidy, rd_share: float, institute_budget: float) -
     return own + subsidy
 
 
-def choose_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Incremental fields: draw field ``d`` with probability ``profile[owner, d] / sum``.
-
-    Inverse-CDF sampling; an owner with no knowledge draws uniformly.
-
-    Args:
-        profile: non-negative knowledge ``(n, D)``.
-        owner: the row of each innovation ``(m,)``.
-        uniforms: one draw in ``[0, 1)`` per innovation ``(m,)``.
-
-    Returns:
-        The fields, int64 ``(m,)``.
-    """
-    D = profile.shape[1]
-    cum = np.cumsum(profile[owner], axis=1)
-    total = cum[:, -1]
-    target = uniforms * total
-    drawn = np.minimum((cum <= target[:, None]).sum(axis=1), D - 1)
-    flat = np.minimum((uniforms * D).astype(np.int64), D - 1)
-    return np.where(total > 0, drawn, flat)
-
-
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
     """One year of research; see the module docstring."""
     p, orgs, world = scenario.research, state.orgs, state.world
     kind = orgs["kind"]
     tacit, explicit = orgs["tacit"], orgs["explicit"]
     rd = rd_money(kind, orgs["revenue"], orgs["subsidy"], p.rd_share, p.institute_budget)
+    rd += orgs["supply"]
     K = knowledge_stock(tacit, explicit)
     eta = p.eta + (p.eta_late - p.eta) * world.maturity
     mu = np.where(rd > 0, p.a * world.Q * rd**p.beta * (1.0 + K) ** eta, 0.0)
@@ -87,7 +67,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     m, D = len(owner), tacit.shape[1]
 
     u = rng.random((m, 4))
-    field = choose_fields(tacit + explicit, owner, u[:, 0])
+    field = draw_fields(tacit + explicit, owner, u[:, 0])
     radical = u[:, 1] < p.p_radical
     field = np.where(radical, np.minimum((u[:, 0] * D).astype(np.int64), D - 1), field)
     if world.strategic.any():

@@ -4,13 +4,18 @@ Organisations of four kinds (firms, leading companies, research institutes, inte
 start spread uniformly over an ``L`` km square. Each year the mechanisms run in this order,
 each one switchable in ``[mechanisms]`` and seeded by its own name:
 
-1. ``government``: the budget and its instruments;
-2. ``spillover``: explicit knowledge leaks locally;
-3. ``research``: the knowledge production function, innovations, patents;
-4. ``entrepreneurship``: spin-offs, academic spin-offs, outside entrants;
-5. ``market``: demand over the life cycle, price, profits, growth, exit;
-6. ``mobility``: employees move between nearby firms with their know-how;
-7. ``depreciation``: knowledge becomes obsolete.
+1. ``government``: the budget and its instruments (seed 000);
+2. ``governance``: the knowledge governance regime and the platform (seed 004);
+3. ``spillover``: explicit knowledge leaks locally;
+4. ``alliances``: partners are sought, accepted, strengthened, dropped;
+5. ``seci``: socialisation, externalisation, combination, internalisation;
+6. ``research``: the knowledge production function, innovations, patents;
+7. ``entrepreneurship``: spin-offs, academic spin-offs, outside entrants;
+8. ``market``: demand over the life cycle, price, profits, growth, exit;
+9. ``mobility``: employees move between nearby firms with their know-how;
+10. ``institutions``: reforms and institutional quality, variety and demand;
+11. ``openness``: learning from the outside frontier, foreign direct investment;
+12. ``depreciation``: knowledge becomes obsolete.
 
 The indicators are computed by the same functions that measure real clusters
 (:mod:`innocluster.measures`). See ``docs/model.md`` for the equations and their sources.
@@ -19,6 +24,8 @@ The indicators are computed by the same functions that measure real clusters
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from innocluster.cluster_parameters import INSTRUMENTS, ClusterScenario
 from innocluster.cluster_state import (
@@ -28,22 +35,31 @@ from innocluster.cluster_state import (
     KIND_NAMES,
     LEADER,
     World,
+    alliance_rows,
+    cluster_stocks,
     is_producer,
+    knowledge_stock,
     organisation_fields,
     region_of,
 )
 from innocluster.measures.autocorrelation import moran
 from innocluster.measures.concentration import ellison_glaeser
 from innocluster.measures.inequality import gini
+from innocluster.measures.network import transitivity
 from innocluster.measures.technology import entropy
 from innocluster.measures.weights import grid_contiguity
 from innocluster.mechanisms import (
+    alliances,
     depreciation,
     entrepreneurship,
+    governance,
     government,
+    institutions,
     market,
     mobility,
+    openness,
     research,
+    seci,
     spillover,
 )
 from innocluster.models.spec import ModelSpec
@@ -89,7 +105,12 @@ def init(scenario: ClusterScenario, rng: np.random.Generator) -> State:
         employees=employees,
         unit_cost=np.where(is_producer(kind), scenario.market.unit_cost, 0.0),
     )
-    world = World(Q=scenario.institutions.Q0, D=space.D, regions=space.R * space.R)
+    world = World(
+        Q=scenario.institutions.Q0,
+        D=space.D,
+        regions=space.R * space.R,
+        frontier=np.full(space.D, scenario.openness.frontier0),
+    )
     return State(orgs=orgs, world=world)
 
 
@@ -100,12 +121,8 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
     kind = orgs["kind"]
     producer = is_producer(kind)
     tacit, explicit = orgs["tacit"], orgs["explicit"]
-    patents = state.patents[-1] if state.patents and flows.get("patents") else None
-    patent_regions = (
-        region_of(patents["x"], patents["y"], scenario.space.L, scenario.space.R)
-        if patents is not None
-        else np.zeros(0, dtype=np.int32)
-    )
+    patents = _this_year(state.patents, state.step)
+    patent_regions = region_of(patents["x"], patents["y"], scenario.space.L, scenario.space.R)
     per_region = np.bincount(patent_regions, minlength=regions).astype(float)
     orgs_per_region = np.bincount(orgs["region"], minlength=regions)
     process, product = flows.get("process", 0.0), flows.get("product", 0.0)
@@ -121,7 +138,7 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
         "employees": int(orgs["employees"].sum()),
         "knowledge_tacit": float(tacit.sum()),
         "knowledge_explicit": float(explicit.sum()),
-        "patents": flows.get("patents", 0.0),
+        "patents": float(len(patents["x"])),
         "price": world.price,
         "demand": world.demand,
         "output": flows.get("output", 0.0),
@@ -136,7 +153,69 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
     }
     for name in INSTRUMENTS:
         row[f"gov_{name}"] = flows.get(f"gov_{name}", 0.0)
+    row.update(_network(state))
+    K = knowledge_stock(tacit, explicit)
+    knowledge_index, alliance_index = cluster_stocks(state)
+    row.update(
+        {
+            "platform_members": int(orgs["member"].sum()),
+            "platform_owner_share": flows.get("platform_owner_share", np.nan),
+            "seci_socialization": flows.get("seci_socialization", 0.0),
+            "seci_externalization": flows.get("seci_externalization", 0.0),
+            "seci_combination": flows.get("seci_combination", 0.0),
+            "seci_internalization": flows.get("seci_internalization", 0.0),
+            "institutional_quality": world.Q,
+            "reforms": flows.get("reforms", 0.0),
+            "frontier_gap": _frontier_gap(world.frontier, explicit),
+            "knowledge_gini_orgs": gini(K) if orgs.n else np.nan,
+            "knowledge_stock_index": knowledge_index,
+            "alliance_stock_index": alliance_index,
+        }
+    )
+    row["phase"], row["governance_action"] = governance.diagnose(state, scenario)[0], world.action
     return row
+
+
+def _this_year(chunks: list, step: int) -> dict[str, np.ndarray]:
+    # The patent chunks of this step (one per patenting mechanism) are the last ones.
+    recent = []
+    for chunk in reversed(chunks):
+        if len(chunk["year"]) and chunk["year"][0] != step:
+            break
+        recent.append(chunk)
+    return {
+        name: np.concatenate([c[name] for c in recent]) if recent else np.zeros(0)
+        for name in ("x", "y")
+    }
+
+
+def _network(state: State) -> dict[str, float]:
+    n, ties = state.orgs.n, state.alliances
+    if n < 2:
+        return {
+            "alliances": 0,
+            "alliance_density": 0.0,
+            "alliance_clustering": 0.0,
+            "largest_component_share": 0.0,
+        }
+    rows_a, rows_b = alliance_rows(state.orgs, ties.a, ties.b)
+    matrix = sp.csr_matrix(
+        (np.ones(2 * len(ties)), (np.r_[rows_a, rows_b], np.r_[rows_b, rows_a])), shape=(n, n)
+    )
+    _, labels = connected_components(matrix, directed=False)
+    return {
+        "alliances": len(ties),
+        "alliance_density": 2.0 * len(ties) / (n * (n - 1)),
+        "alliance_clustering": transitivity(matrix),
+        "largest_component_share": float(np.bincount(labels).max() / n),
+    }
+
+
+def _frontier_gap(frontier: np.ndarray, explicit: np.ndarray) -> float:
+    # Share of the frontier the cluster's average organisation lacks, in [0, 1].
+    if frontier.sum() <= 0 or len(explicit) == 0:
+        return float("nan")
+    return float(np.maximum(frontier - explicit.mean(axis=0), 0.0).sum() / frontier.sum())
 
 
 def top_share(sizes: np.ndarray, top: float) -> float:
@@ -223,6 +302,34 @@ INDICATORS = (
         _column(f"gov_{name}", "MU", f"government money allocated to {name} this step")
         for name in INSTRUMENTS
     ),
+    _column("alliances", "alliances", "active alliances", "int64"),
+    _column("alliance_density", "", "alliances / possible pairs of organisations"),
+    _column("alliance_clustering", "", "global clustering (transitivity) of the alliance network"),
+    _column("largest_component_share", "", "organisations in the largest connected component"),
+    _column("platform_members", "organisations", "members of the knowledge platform", "int64"),
+    _column(
+        "platform_owner_share",
+        "",
+        "share of the combination gain to a private owner and its partners (public: 0)",
+    ),
+    _column("seci_socialization", "units", "tacit knowledge gained by socialisation"),
+    _column("seci_externalization", "units", "tacit knowledge codified (externalisation)"),
+    _column("seci_combination", "units", "explicit knowledge gained on the platform (combination)"),
+    _column("seci_internalization", "units", "tacit knowledge gained by internalisation"),
+    _column("institutional_quality", "", "institutional quality Q after the step"),
+    _column("reforms", "", "1 if an institutional reform happened this step"),
+    _column("frontier_gap", "", "share of the outside frontier the average organisation lacks"),
+    _column("knowledge_gini_orgs", "", "Gini of knowledge stocks K_i over organisations"),
+    _column(
+        "knowledge_stock_index",
+        "patents per 100 organisations",
+        "perpetual-inventory patent stock (15%) per 100 organisations",
+    ),
+    _column(
+        "alliance_stock_index", "alliances per organisation", "active alliances per organisation"
+    ),
+    Column("phase", "string", "", "phase diagnosed from the two stock indices (DESIGN 4.2)"),
+    Column("governance_action", "string", "", "the governance action applied this step"),
 )
 
 
@@ -231,11 +338,16 @@ MODEL = ModelSpec(
     init=init,
     mechanisms=(
         ("government", government.step),
+        ("governance", governance.step),
         ("spillover", spillover.step),
+        ("alliances", alliances.step),
+        ("seci", seci.step),
         ("research", research.step),
         ("entrepreneurship", entrepreneurship.step),
         ("market", market.step),
         ("mobility", mobility.step),
+        ("institutions", institutions.step),
+        ("openness", openness.step),
         ("depreciation", depreciation.step),
     ),
     observe=observe,

@@ -1,0 +1,67 @@
+"""Openness: learning from the outside world and foreign direct investment (seed 004).
+
+The outside frontier ``F`` (knowledge per field) starts at ``frontier0`` and grows at
+``g_frontier`` a year. Each organisation other than an intermediary absorbs from it like a
+latecomer (Mathews 2002)::
+
+    d explicit_i = openness * A_i * max(F - explicit_i, 0)
+
+Foreign direct investment brings ``Poisson(fdi_rate)`` foreign leading companies a year, each
+at a uniform position with ``fdi_knowledge * F`` tacit knowledge, the population's leader size
+and capital, the incumbents' best unit cost and quality (Finegold, Wong and Cheah
+2004 on Singapore's FDI-led biotechnology).
+
+Reads ``kind, tacit, explicit, unit_cost, quality``. Writes ``explicit``, the world's
+``frontier``; adds leaders. Flows: ``absorbed`` (units), ``fdi`` (leaders arrived).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from innocluster.cluster_parameters import ClusterScenario
+from innocluster.cluster_state import (
+    INTERMEDIARY,
+    LEADER,
+    absorptive_capacity,
+    is_producer,
+    knowledge_stock,
+    region_of,
+)
+from innocluster.state import State
+
+__all__ = ["step"]
+
+
+def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
+    """One year of openness; see the module docstring."""
+    p, orgs, world = scenario.openness, state.orgs, state.world
+    if state.step > 1:
+        world.frontier *= 1.0 + p.g_frontier
+    explicit = orgs["explicit"]
+    A = absorptive_capacity(knowledge_stock(orgs["tacit"], explicit), scenario.knowledge.K_half)
+    A[orgs["kind"] == INTERMEDIARY] = 0.0
+    gain = p.openness * A[:, None] * np.maximum(world.frontier - explicit, 0.0)
+    explicit += gain
+
+    arriving = int(rng.poisson(p.fdi_rate))
+    if arriving:
+        space, pop = scenario.space, scenario.population
+        producer = is_producer(orgs["kind"])
+        cost = orgs["unit_cost"][producer].min() if producer.any() else scenario.market.unit_cost
+        quality = orgs["quality"][producer].max() if producer.any() else 1.0
+        xy = rng.random((arriving, 2)) * space.L
+        orgs.add(
+            state.step,
+            kind=np.full(arriving, LEADER, dtype=np.int8),
+            x=xy[:, 0],
+            y=xy[:, 1],
+            region=region_of(xy[:, 0], xy[:, 1], space.L, space.R),
+            tacit=np.tile(p.fdi_knowledge * world.frontier, (arriving, 1)),
+            capital=np.full(arriving, pop.leader_capital),
+            employees=np.full(arriving, pop.leader_employees),
+            unit_cost=np.full(arriving, cost),
+            quality=np.full(arriving, quality),
+        )
+    state.flows["absorbed"] = float(gain.sum())
+    state.flows["fdi"] = float(arriving)
