@@ -6,10 +6,9 @@ test; common random numbers (one generator per mechanism) make the paired compar
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pytest
+from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
 from innocluster.cluster_state import INSTITUTE, knowledge_stock, region_of
@@ -19,22 +18,6 @@ from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
-
-SEEDS = range(10)
-
-
-def runs(**overrides) -> tuple[ic.Run, ...]:
-    """The default scenario with ``overrides``, one run per seed (computed once)."""
-    frozen = tuple(
-        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in overrides.items())
-    )
-    return _runs(frozen)
-
-
-@cache
-def _runs(frozen: tuple) -> tuple[ic.Run, ...]:
-    overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return tuple(ic.simulate("default", seed=s, overrides=overrides) for s in SEEDS)
 
 
 def patent_gini(run: ic.Run, first: int, last: int) -> float:

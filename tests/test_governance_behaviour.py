@@ -5,35 +5,18 @@ Margins are stated in each test; paired comparisons share common random numbers.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pytest
+from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
-from innocluster.cluster_state import INSTITUTE
+from innocluster.cluster_state import INSTITUTE, partner_ids
 from innocluster.engine import generator_for, run_model
 from innocluster.mechanisms import alliances
 from innocluster.models import MODELS
 from innocluster.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
-
-SEEDS = range(10)
-
-
-def runs(**overrides) -> tuple[ic.Run, ...]:
-    """The default scenario with ``overrides``, one run per seed (computed once)."""
-    frozen = tuple(
-        sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in overrides.items())
-    )
-    return _runs(frozen)
-
-
-@cache
-def _runs(frozen: tuple) -> tuple[ic.Run, ...]:
-    overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return tuple(ic.simulate("default", seed=s, overrides=overrides) for s in SEEDS)
 
 
 def mean_of(column: str, first: int, last: int, **overrides) -> np.ndarray:
@@ -202,7 +185,7 @@ def _owner_network_share(seed: int, overrides: dict) -> float:
     scenario = load_scenario("default", overrides)
     state = run_model(scenario, seed, observe=False).state
     orgs, ties, owner = state.orgs, state.alliances, state.world.platform_owner
-    partners = np.concatenate([ties.b[ties.a == owner], ties.a[ties.b == owner], [owner]])
+    partners = np.append(partner_ids(ties, owner), owner)
     members = orgs["member"] == 1
     return float((np.isin(orgs["org_id"], partners) & members).sum() / members.sum())
 

@@ -54,6 +54,8 @@ __all__ = [
     "region_of",
     "alliance_rows",
     "near_kind",
+    "file_patents",
+    "partner_ids",
     "draw_fields",
     "cluster_stocks",
 ]
@@ -222,3 +224,28 @@ def draw_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) ->
     drawn = np.minimum((cum <= (uniforms * total)[:, None]).sum(axis=1), D - 1)
     flat = np.minimum((uniforms * D).astype(np.int64), D - 1)
     return np.where(total > 0, drawn, flat)
+
+
+def file_patents(state, rows: np.ndarray, fields: np.ndarray) -> None:
+    """Append patents of the organisations at ``rows`` in ``fields`` (one each), filed now.
+
+    Ids continue from the world's ``patents_filed``; position is the owner's at filing.
+    """
+    orgs, world = state.orgs, state.world
+    first = world.patents_filed
+    world.patents_filed += len(rows)
+    state.patents.append(
+        {
+            "patent_id": np.arange(first, first + len(rows), dtype=np.int64),
+            "org_id": orgs["org_id"][rows],
+            "year": np.full(len(rows), state.step, dtype=np.int32),
+            "field": np.asarray(fields, dtype=np.int32),
+            "x": orgs["x"][rows],
+            "y": orgs["y"][rows],
+        }
+    )
+
+
+def partner_ids(alliances, org_id: int) -> np.ndarray:
+    """Org ids of the active partners of ``org_id``."""
+    return np.concatenate([alliances.b[alliances.a == org_id], alliances.a[alliances.b == org_id]])

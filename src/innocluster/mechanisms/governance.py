@@ -44,6 +44,7 @@ from innocluster.cluster_state import (
     LEADER,
     cluster_stocks,
     is_producer,
+    partner_ids,
 )
 from innocluster.measures.phase import diagnose_phase
 from innocluster.state import State
@@ -108,7 +109,7 @@ def _grow_platform(state, scenario, rng) -> None:
         return
     ids = orgs["org_id"]
     owner = world.platform_owner
-    partners = np.isin(ids, np.concatenate([ties.b[ties.a == owner], ties.a[ties.b == owner]]))
+    partners = np.isin(ids, partner_ids(ties, owner))
     member[ids == owner] = 1
     payers = is_producer(orgs["kind"]) & ~partners & (u < g.fee_share)
     member[(partners & (u < g.private_growth)) | payers] = 1

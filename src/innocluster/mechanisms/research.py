@@ -39,7 +39,13 @@ from __future__ import annotations
 import numpy as np
 
 from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import INSTITUTE, draw_fields, is_producer, knowledge_stock
+from innocluster.cluster_state import (
+    INSTITUTE,
+    draw_fields,
+    file_patents,
+    is_producer,
+    knowledge_stock,
+)
 from innocluster.state import State
 
 __all__ = ["step", "rd_money"]
@@ -97,20 +103,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     ceiling = np.maximum(p.quality_max, quality)
     quality[:] = ceiling - (ceiling - quality) * (1.0 - p.quality_step) ** n_product
 
-    holders = owner[patented]
-    first = world.patents_filed
-    world.patents_filed += len(holders)
-    state.patents.append(
-        {
-            "patent_id": np.arange(first, first + len(holders), dtype=np.int64),
-            "org_id": orgs["org_id"][holders],
-            "year": np.full(len(holders), state.step, dtype=np.int32),
-            "field": field[patented].astype(np.int32),
-            "x": orgs["x"][holders],
-            "y": orgs["y"][holders],
-        }
-    )
+    file_patents(state, owner[patented], field[patented])
     state.flows["innovations"] = float(m)
     state.flows["process"] = float(process.sum())
     state.flows["product"] = float(product.sum())
-    state.flows["patents"] = float(len(holders))
+    state.flows["patents"] = float(patented.sum())

@@ -49,7 +49,9 @@ from innocluster.cluster_state import (
     absorptive_capacity,
     alliance_rows,
     draw_fields,
+    file_patents,
     knowledge_stock,
+    partner_ids,
 )
 from innocluster.knowledge_gap import gap_to_neighbours
 from innocluster.state import State
@@ -98,7 +100,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
         pool = np.broadcast_to(explicit[members].mean(axis=0), explicit.shape).copy()
         favoured = np.zeros(n, dtype=bool)
         if world.platform_owner >= 0:
-            favoured = _owner_and_partners(orgs, ties, world.platform_owner) & members
+            network = np.append(partner_ids(ties, world.platform_owner), world.platform_owner)
+            favoured = np.isin(orgs["org_id"], network) & members
             pool[favoured] = explicit[members].max(axis=0)
         rate = p.combination * world.language * A * members
         combined = rate[:, None] * np.maximum(pool - explicit, 0.0)
@@ -116,27 +119,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     flows["platform_owner_share"] = owner_share
 
 
-def _owner_and_partners(orgs, ties, owner: int) -> np.ndarray:
-    ids = orgs["org_id"]
-    partners = np.concatenate([ties.b[ties.a == owner], ties.a[ties.b == owner], [owner]])
-    return np.isin(ids, partners)
-
-
 def _file_patents(state: State, codified: np.ndarray, units_per_patent: float, rng) -> None:
-    orgs, world = state.orgs, state.world
     counts = rng.poisson(codified.sum(axis=1) / units_per_patent)
-    owner = np.repeat(np.arange(orgs.n), counts)
-    field = draw_fields(codified, owner, rng.random(len(owner)))
-    first = world.patents_filed
-    world.patents_filed += len(owner)
-    state.patents.append(
-        {
-            "patent_id": np.arange(first, first + len(owner), dtype=np.int64),
-            "org_id": orgs["org_id"][owner],
-            "year": np.full(len(owner), state.step, dtype=np.int32),
-            "field": field.astype(np.int32),
-            "x": orgs["x"][owner],
-            "y": orgs["y"][owner],
-        }
-    )
+    owner = np.repeat(np.arange(state.orgs.n), counts)
+    file_patents(state, owner, draw_fields(codified, owner, rng.random(len(owner))))
     state.flows["seci_patents"] = float(len(owner))
