@@ -404,3 +404,20 @@ def test_world_defaults_have_the_right_shapes():
     world = World(Q=0.5, D=4, regions=9)
     assert world.strategic.shape == (4,) and world.zone.shape == (9,)
     assert world.location_weight.tolist() == [1.0] * 9
+
+
+def test_one_or_two_threads_give_the_same_run():
+    import numba
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("needs two numba threads")
+    before = numba.get_num_threads()
+    tables = []
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(threads)
+            run = ic.simulate("default", seed=4, overrides={**SMALL, "steps": 25})
+            tables.append(run.tables)
+    finally:
+        numba.set_num_threads(before)
+    assert all(tables[0][name].equals(tables[1][name]) for name in tables[0])

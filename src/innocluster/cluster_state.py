@@ -199,7 +199,9 @@ def near_kind(orgs, kind: int, r: float) -> np.ndarray:
     tree = cKDTree(np.column_stack([orgs["x"][mask], orgs["y"][mask]]))
     # The nearest two of the kind: the second counts for an organisation of the kind itself.
     k = 2 if mask.sum() > 1 else 1
-    dist, _ = tree.query(np.column_stack([orgs["x"], orgs["y"]]), k=k, workers=-1)
+    dist, _ = tree.query(
+        np.column_stack([orgs["x"], orgs["y"]]), k=k, distance_upper_bound=r, workers=-1
+    )
     dist = dist.reshape(orgs.n, k)
     nearest = np.where(mask, dist[:, -1] if k == 2 else np.inf, dist[:, 0])
     return nearest < r

@@ -40,6 +40,7 @@ platform, NaN without a platform).
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 
@@ -88,39 +89,80 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
         rows_a, rows_b = alliance_rows(orgs, ties.a, ties.b)
         gap += partner_gaps(tacit, rows_a, rows_b, ties.strength)
         weight += np.bincount(np.r_[rows_a, rows_b], np.r_[ties.strength, ties.strength], n)
-    social = p.socialisation * A[:, None] * gap / np.maximum(weight, 1.0)[:, None]
-
-    codified = p.externalisation * tacit * able[:, None]
-    internal = p.internalisation * A[:, None] * np.maximum(explicit - tacit, 0.0)
-
-    combined = np.zeros_like(explicit)
-    owner_share = float("nan")
-    members = orgs["member"] == 1
-    if members.any() and world.platform_age > 0:
-        pool = np.broadcast_to(explicit[members].mean(axis=0), explicit.shape).copy()
-        favoured = np.zeros(n, dtype=bool)
-        if world.platform_owner >= 0:
-            network = np.append(partner_ids(ties, world.platform_owner), world.platform_owner)
-            favoured = np.isin(orgs["org_id"], network) & members
-            pool[favoured] = explicit[members].max(axis=0)
-        rate = p.combination * world.language * A * members
-        combined = rate[:, None] * np.maximum(pool - explicit, 0.0)
-        total = combined.sum()
-        owner_share = float(combined[favoured].sum() / total) if total > 0 else float("nan")
-
-    tacit += social + internal
-    explicit += codified + combined
-    _file_patents(state, codified, p.units_per_patent, rng)
+    members = (orgs["member"] == 1) & (world.platform_age > 0)
+    pool = explicit[members].mean(axis=0) if members.any() else np.zeros(D)
+    best = explicit[members].max(axis=0) if members.any() else np.zeros(D)
+    favoured = np.zeros(n, dtype=bool)
+    if members.any() and world.platform_owner >= 0:
+        network = np.append(partner_ids(ties, world.platform_owner), world.platform_owner)
+        favoured = np.isin(orgs["org_id"], network) & members
+    _file_patents(state, tacit * able[:, None], p.externalisation, p.units_per_patent, rng)
+    per_org = np.empty((n, 5))  # socialisation, externalisation, combination, internalisation,
+    # and the combination of the favoured: summed afterwards in a fixed order (thread-free)
+    _convert(
+        tacit,
+        explicit,
+        A,
+        able,
+        gap,
+        np.maximum(weight, 1.0),
+        members,
+        favoured,
+        pool,
+        best,
+        p.socialisation,
+        p.externalisation,
+        p.combination * world.language,
+        p.internalisation,
+        per_org,
+    )
+    totals = per_org.sum(axis=0)
     flows = state.flows
-    flows["seci_socialization"] = float(social.sum())
-    flows["seci_externalization"] = float(codified.sum())
-    flows["seci_combination"] = float(combined.sum())
-    flows["seci_internalization"] = float(internal.sum())
-    flows["platform_owner_share"] = owner_share
+    flows["seci_socialization"] = float(totals[0])
+    flows["seci_externalization"] = float(totals[1])
+    flows["seci_combination"] = float(totals[2])
+    flows["seci_internalization"] = float(totals[3])
+    has_platform = members.any()
+    flows["platform_owner_share"] = (
+        float(totals[4] / totals[2]) if has_platform and totals[2] > 0 else float("nan")
+    )
 
 
-def _file_patents(state: State, codified: np.ndarray, units_per_patent: float, rng) -> None:
-    counts = rng.poisson(codified.sum(axis=1) / units_per_patent)
+@numba.njit(parallel=True, cache=True)
+def _convert(
+    tacit, explicit, A, able, gap, weight, members, favoured, pool, best,
+    soc, ext, comb, internal, per_org,
+):  # fmt: skip
+    # The four conversions of each organisation from its start-of-step knowledge, fused in one
+    # pass over the (n, D) arrays; per_org receives each organisation's flows.
+    n, dims = tacit.shape
+    for i in numba.prange(n):
+        s_sum = e_sum = c_sum = i_sum = 0.0
+        for d in range(dims):
+            t, e = tacit[i, d], explicit[i, d]
+            social = soc * A[i] * gap[i, d] / weight[i]
+            codified = ext * t * able[i]
+            inward = internal * A[i] * max(e - t, 0.0)
+            combined = 0.0
+            if members[i]:
+                target = best[d] if favoured[i] else pool[d]
+                combined = comb * A[i] * max(target - e, 0.0)
+            tacit[i, d] = t + social + inward
+            explicit[i, d] = e + codified + combined
+            s_sum += social
+            e_sum += codified
+            c_sum += combined
+            i_sum += inward
+        per_org[i, 0] = s_sum
+        per_org[i, 1] = e_sum
+        per_org[i, 2] = c_sum
+        per_org[i, 3] = i_sum
+        per_org[i, 4] = c_sum if favoured[i] else 0.0
+
+
+def _file_patents(state: State, tacit, share: float, units_per_patent: float, rng) -> None:
+    # Patents from what externalisation codifies this year (share * tacit, per field).
+    counts = rng.poisson(share * tacit.sum(axis=1) / units_per_patent)
     owner = np.repeat(np.arange(state.orgs.n), counts)
-    file_patents(state, owner, draw_fields(codified, owner, rng.random(len(owner))))
+    file_patents(state, owner, draw_fields(tacit, owner, rng.random(len(owner))))
     state.flows["seci_patents"] = float(len(owner))
