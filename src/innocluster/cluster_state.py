@@ -168,11 +168,12 @@ def region_of(x: np.ndarray, y: np.ndarray, L: float, R: int) -> np.ndarray:
 def alliance_rows(orgs, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the alliance ends ``a``, ``b`` (org ids) among the live organisations.
 
-    Rows are in increasing org id (entries are appended with rising ids and exits keep the order),
-    so a binary search finds them. Every end must be alive (exits end their alliances).
+    A lookup table from org id to row (ids are below ``orgs.next_id``) finds them in one pass.
+    Every end must be alive (exits end their alliances).
     """
-    ids = orgs["org_id"]
-    return np.searchsorted(ids, a), np.searchsorted(ids, b)
+    row = np.empty(orgs.next_id, dtype=np.int64)
+    row[orgs["org_id"]] = np.arange(orgs.n)
+    return row[a], row[b]
 
 
 def cluster_stocks(state) -> tuple[float, float]:

@@ -96,8 +96,7 @@ def gap_to_neighbours(
     grid = build_grid(x, y, r, extent=extent, reach=_REACH)
     xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
     gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
-    gain = _scatter(gain_sorted, grid.order)  # the last column holds the weights
-    return np.ascontiguousarray(gain[:, :-1]), gain[:, -1].copy()
+    return _scatter(gain_sorted, grid.order)  # the last sorted column holds the weights
 
 
 @numba.njit(parallel=True, cache=True)
@@ -125,14 +124,18 @@ def _gather(x, y, knowledge, profile, order):
 
 @numba.njit(parallel=True, cache=True)
 def _scatter(gain_sorted, order):
-    # Back to the caller's row order: row order[p] of the result is row p in cell order.
-    n, dims = gain_sorted.shape
-    out = np.empty((n, dims))
+    # Back to the caller's row order (row order[p] of the results is row p in cell order), the
+    # gaps and the weights (the last column of gain_sorted) apart.
+    n, width = gain_sorted.shape
+    dims = width - 1
+    gain = np.empty((n, dims))
+    weight = np.empty(n)
     for p in numba.prange(n):
         i = order[p]
         for d in range(dims):
-            out[i, d] = gain_sorted[p, d]
-    return out
+            gain[i, d] = gain_sorted[p, d]
+        weight[i] = gain_sorted[p, dims]
+    return gain, weight
 
 
 @numba.njit(parallel=True, cache=True)

@@ -69,16 +69,16 @@ def build_grid(
         radius: the largest search distance the grid must serve.
         extent: side of the square.
         reach: cells per radius.
-        cap: limit the cells per side to about ``4 sqrt(n)`` (a search index); ``False`` keeps
+        cap: limit the cells per side to about ``2 sqrt(n)`` (a search index); ``False`` keeps
             cells of side ``radius / reach`` whatever ``n`` (cells that mean something, such as
             labour markets).
     """
-    # Cells no smaller than radius / reach; and no more cells per side than about 4 sqrt(n):
+    # Cells no smaller than radius / reach; and no more cells per side than about 2 sqrt(n):
     # beyond that most cells are empty and walking them costs more than the distance checks
     # they would save (a small radius over a large square).
     ncell = min(int(extent * reach / radius), 4096)
     if cap:
-        ncell = min(ncell, int(4.0 * np.sqrt(len(x))) + 1)
+        ncell = min(ncell, int(2.0 * np.sqrt(len(x))) + 1)
     ncell = max(ncell, 1)
     cells = cell_of(x, y, ncell, extent)
     order, cell_start = _counting_sort(cells, ncell * ncell)

@@ -57,10 +57,12 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     departures = np.bincount(src, minlength=n)
     arrivals = np.bincount(dst, minlength=n)
     E = employees[workers].astype(float)
-    carried = (
-        sp.csr_matrix((np.full(len(src), p.carry) / E[src], (dst, src)), shape=(n, n))
-        @ orgs["tacit"][workers]
-    )
-    orgs["tacit"][workers] += carried
+    # Only the hiring employers' rows change: one sparse row per hiring employer, reading the
+    # tacit knowledge of the movers' old employers in place.
+    hiring, row = np.unique(dst, return_inverse=True)
+    weights = np.full(len(src), p.carry) / E[src]
+    copy = sp.csr_matrix((weights, (row, workers[src])), shape=(len(hiring), orgs.n))
+    tacit = orgs["tacit"]
+    tacit[workers[hiring]] += copy @ tacit
     employees[workers] += arrivals - departures
     state.flows["movers"] = float(len(src))

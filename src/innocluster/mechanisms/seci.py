@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import numba
 import numpy as np
-import scipy.sparse as sp
 
 from innocluster.cluster_parameters import ClusterScenario
 from innocluster.cluster_state import (
@@ -60,18 +59,23 @@ from innocluster.state import State
 __all__ = ["step", "partner_gaps"]
 
 
-def partner_gaps(tacit, rows_a, rows_b, strength) -> np.ndarray:
-    """``sum_partners s_ij max(tacit_j - tacit_i, 0)`` per organisation, ``(n, D)``."""
-    n = len(tacit)
-    diff = tacit[rows_b] - tacit[rows_a]
-    values = np.concatenate(
-        [strength[:, None] * np.maximum(diff, 0.0), strength[:, None] * np.maximum(-diff, 0.0)]
-    )
-    receiver = np.concatenate([rows_a, rows_b])
-    gather = sp.csr_matrix(
-        (np.ones(len(receiver)), (receiver, np.arange(len(receiver)))), shape=(n, len(receiver))
-    )
-    return np.asarray(gather @ values)
+@numba.njit(cache=True)
+def partner_gaps(tacit, rows_a, rows_b, strength):
+    """``sum_partners s_ij max(tacit_j - tacit_i, 0)`` per organisation, ``(n, D)``.
+
+    One serial pass over the alliances (in their order, so the sums do not depend on threads).
+    """
+    n, dims = tacit.shape
+    gain = np.zeros((n, dims))
+    for k in range(len(rows_a)):
+        a, b, s = rows_a[k], rows_b[k], strength[k]
+        for d in range(dims):
+            diff = tacit[b, d] - tacit[a, d]
+            if diff > 0.0:
+                gain[a, d] += s * diff
+            else:
+                gain[b, d] -= s * diff
+    return gain
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

@@ -45,10 +45,9 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     gap, weight = gap_to_neighbours(
         x, y, explicit, tacit + explicit, p.r_geo, p.lam, scenario.space.L
     )
-    gap /= np.maximum(weight, 1.0)[:, None]
     A = absorptive_capacity(knowledge_stock(tacit, explicit), scenario.knowledge.K_half)
     factor = p.s_sp * A * (1.0 + p.broker * near_kind(orgs, INTERMEDIARY, p.r_geo))
     factor[orgs["kind"] == INTERMEDIARY] = 0.0
-    gain = factor[:, None] * gap
-    explicit += gain
-    state.flows["spillover"] = float(gain.sum())
+    scale = factor / np.maximum(weight, 1.0)
+    explicit += scale[:, None] * gap
+    state.flows["spillover"] = float(scale @ gap.sum(axis=1))
