@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 from scipy.spatial import cKDTree
 
@@ -147,7 +148,20 @@ def organisation_fields(D: int) -> list[FieldSpec]:
 
 def knowledge_stock(tacit: np.ndarray, explicit: np.ndarray) -> np.ndarray:
     """``K_i = sum_d (tacit_id + explicit_id)``, units, shape ``(n,)``."""
-    return tacit.sum(axis=1) + explicit.sum(axis=1)
+    return _row_totals(tacit, explicit)
+
+
+@numba.njit(parallel=True, cache=True)
+def _row_totals(tacit, explicit):
+    # One pass over both (n, D) arrays; each row summed by one thread in field order.
+    n, dims = tacit.shape
+    out = np.empty(n)
+    for i in numba.prange(n):
+        total = 0.0
+        for d in range(dims):
+            total += tacit[i, d] + explicit[i, d]
+        out[i] = total
+    return out
 
 
 def absorptive_capacity(K: np.ndarray, K_half: float) -> np.ndarray:

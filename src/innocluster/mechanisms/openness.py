@@ -17,6 +17,7 @@ Reads ``kind, tacit, explicit, unit_cost, quality``. Writes ``explicit``, the wo
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 
 from innocluster.cluster_parameters import ClusterScenario
@@ -41,8 +42,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     explicit = orgs["explicit"]
     A = absorptive_capacity(knowledge_stock(orgs["tacit"], explicit), scenario.knowledge.K_half)
     A[orgs["kind"] == INTERMEDIARY] = 0.0
-    gain = p.openness * A[:, None] * np.maximum(world.frontier - explicit, 0.0)
-    explicit += gain
+    absorbed = _absorb(explicit, p.openness * A, world.frontier)
 
     arriving = int(rng.poisson(p.fdi_rate))
     if arriving:
@@ -63,5 +63,20 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
             unit_cost=np.full(arriving, cost),
             quality=np.full(arriving, quality),
         )
-    state.flows["absorbed"] = float(gain.sum())
+    state.flows["absorbed"] = float(absorbed.sum())
     state.flows["fdi"] = float(arriving)
+
+
+@numba.njit(parallel=True, cache=True)
+def _absorb(explicit, rate, frontier):
+    # explicit_i += rate_i * max(F - explicit_i, 0) in place; returns each row's gain.
+    n, dims = explicit.shape
+    gained = np.empty(n)
+    for i in numba.prange(n):
+        total = 0.0
+        for d in range(dims):
+            gain = rate[i] * max(frontier[d] - explicit[i, d], 0.0)
+            explicit[i, d] += gain
+            total += gain
+        gained[i] = total
+    return gained
