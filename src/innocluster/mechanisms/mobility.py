@@ -16,8 +16,8 @@ Reads ``kind, x, y, employees, tacit``. Writes ``employees, tacit``. Flow: ``mov
 
 from __future__ import annotations
 
+import numba
 import numpy as np
-import scipy.sparse as sp
 
 from innocluster.cluster_parameters import ClusterScenario
 from innocluster.cluster_state import is_producer
@@ -44,12 +44,11 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     start = np.concatenate([[0.0], cum])[lo]  # employees before each worker's cell
     size = cum[hi - 1] - start
 
-    # One row per mover: its old employer (position in `order`), then its new one.
+    # One entry per mover: its old employer (position in `order`), then its new one.
     rank = np.empty(len(workers), dtype=np.int64)
     rank[order] = np.arange(len(workers))
     src = np.repeat(rank, movers)
-    target = start[src] + rng.random(len(src)) * size[src]
-    dst = np.minimum(np.searchsorted(cum, target, side="right"), hi[src] - 1)
+    dst = _new_employers(src, rng.random(len(src)), cum, lo, hi, start, size)
     moved = dst != src
     src, dst = order[src[moved]], order[dst[moved]]  # back to positions in `workers`
 
@@ -57,12 +56,39 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     departures = np.bincount(src, minlength=n)
     arrivals = np.bincount(dst, minlength=n)
     E = employees[workers].astype(float)
-    # Only the hiring employers' rows change: one sparse row per hiring employer, reading the
-    # tacit knowledge of the movers' old employers in place.
-    hiring, row = np.unique(dst, return_inverse=True)
-    weights = np.full(len(src), p.carry) / E[src]
-    copy = sp.csr_matrix((weights, (row, workers[src])), shape=(len(hiring), orgs.n))
-    tacit = orgs["tacit"]
-    tacit[workers[hiring]] += copy @ tacit
+    _carry(orgs["tacit"], workers[src], workers[dst], p.carry / E[src])
     employees[workers] += arrivals - departures
     state.flows["movers"] = float(len(src))
+
+
+@numba.njit(parallel=True, cache=True)
+def _new_employers(src, u, cum, lo, hi, start, size):
+    # Each mover's new employer: the worker of its cell whose employees' cumulative range holds
+    # start + u * size (a binary search within the cell); one thread per mover, no shared writes.
+    dst = np.empty(len(src), dtype=np.int64)
+    for k in numba.prange(len(src)):
+        s = src[k]
+        target = start[s] + u[k] * size[s]
+        a, b = lo[s], hi[s] - 1
+        while a < b:  # the first position of the cell with cum > target
+            mid = (a + b) // 2
+            if cum[mid] > target:
+                b = mid
+            else:
+                a = mid + 1
+        dst[k] = a
+    return dst
+
+
+@numba.njit(cache=True)
+def _carry(tacit, src, dst, weight):
+    # tacit[dst] += weight * tacit[src] per mover, all read from the start-of-step knowledge;
+    # one serial pass in the movers' order, so the sums do not depend on threads.
+    n, dims = tacit.shape
+    gain = np.zeros((n, dims))
+    for k in range(len(src)):
+        for d in range(dims):
+            gain[dst[k], d] += weight[k] * tacit[src[k], d]
+    for i in range(n):
+        for d in range(dims):
+            tacit[i, d] += gain[i, d]
