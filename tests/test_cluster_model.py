@@ -421,3 +421,20 @@ def test_one_or_two_threads_give_the_same_run():
     finally:
         numba.set_num_threads(before)
     assert all(tables[0][name].equals(tables[1][name]) for name in tables[0])
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 2**32 - 1), r=st.floats(0.5, 40.0))
+def test_near_kind_matches_all_pairs(seed, r):
+    from innocluster.cluster_state import near_kind
+
+    sc = scenario(n_firms=150, n_intermediaries=12)
+    state = fresh_state(sc, seed % 1000)
+    orgs = state.orgs
+    got = near_kind(orgs, INTERMEDIARY, r, sc.space.L)
+    brokers = np.flatnonzero(orgs["kind"] == INTERMEDIARY)
+    dist = np.hypot(
+        orgs["x"][:, None] - orgs["x"][brokers], orgs["y"][:, None] - orgs["y"][brokers]
+    )
+    dist[brokers, np.arange(len(brokers))] = np.inf  # itself does not count
+    np.testing.assert_array_equal(got, (dist < r).any(axis=1))

@@ -35,10 +35,9 @@ from dataclasses import dataclass, field
 
 import numba
 import numpy as np
-from scipy.spatial import cKDTree
 
 from innocluster.measures.knowledge import knowledge_stock as perpetual_inventory
-from innocluster.space import cell_of
+from innocluster.space import build_grid, cell_of
 from innocluster.state import FieldSpec
 
 __all__ = [
@@ -206,20 +205,47 @@ def cluster_stocks(state) -> tuple[float, float]:
     return 100.0 * stock / per, len(state.alliances) / per
 
 
-def near_kind(orgs, kind: int, r: float) -> np.ndarray:
-    """Bool ``(n,)``: an organisation of ``kind`` is closer than ``r`` km (itself excluded)."""
-    mask = orgs["kind"] == kind
-    if not mask.any():
+def near_kind(orgs, kind: int, r: float, extent: float) -> np.ndarray:
+    """Bool ``(n,)``: an organisation of ``kind`` is closer than ``r`` km (itself excluded).
+
+    The organisations of ``kind`` are bucketed on the cell grid (cells of side ``>= r``), so
+    each organisation looks only at the 3 x 3 cells around its own.
+    """
+    rows = np.flatnonzero(orgs["kind"] == kind)
+    if len(rows) == 0:
         return np.zeros(orgs.n, dtype=bool)
-    tree = cKDTree(np.column_stack([orgs["x"][mask], orgs["y"][mask]]))
-    # The nearest two of the kind: the second counts for an organisation of the kind itself.
-    k = 2 if mask.sum() > 1 else 1
-    dist, _ = tree.query(
-        np.column_stack([orgs["x"], orgs["y"]]), k=k, distance_upper_bound=r, workers=-1
-    )
-    dist = dist.reshape(orgs.n, k)
-    nearest = np.where(mask, dist[:, -1] if k == 2 else np.inf, dist[:, 0])
-    return nearest < r
+    x, y = orgs["x"], orgs["y"]
+    grid = build_grid(x[rows], y[rows], r, extent)
+    return _any_within(x, y, rows, grid.order, grid.cell_start, grid.ncell, extent, r)
+
+
+@numba.njit(parallel=True, cache=True)
+def _any_within(x, y, rows, order, cell_start, ncell, extent, r):
+    # One thread per organisation, each writing only its own answer.
+    n = len(x)
+    out = np.zeros(n, dtype=np.bool_)
+    r2 = r * r
+    scale = ncell / extent
+    for i in numba.prange(n):
+        cx = min(int(x[i] * scale), ncell - 1)
+        cy = min(int(y[i] * scale), ncell - 1)
+        found = False
+        for row in range(max(cy - 1, 0), min(cy + 2, ncell)):
+            for col in range(max(cx - 1, 0), min(cx + 2, ncell)):
+                c = row * ncell + col
+                for p in range(cell_start[c], cell_start[c + 1]):
+                    j = rows[order[p]]
+                    dx = x[j] - x[i]
+                    dy = y[j] - y[i]
+                    if j != i and dx * dx + dy * dy < r2:
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
+                break
+        out[i] = found
+    return out
 
 
 def draw_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

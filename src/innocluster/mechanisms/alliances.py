@@ -64,7 +64,7 @@ def candidates(state: State, scenario: ClusterScenario, rng: np.random.Generator
     # Brokered: near an intermediary, a supplier-user match across the cluster.
     institutes = np.flatnonzero(kind == INSTITUTE)
     producers = np.flatnonzero(is_producer(kind))
-    brokered = near_kind(orgs, INTERMEDIARY, scenario.spillover.r_geo)[seekers]
+    brokered = near_kind(orgs, INTERMEDIARY, scenario.spillover.r_geo, scenario.space.L)[seekers]
     brokered &= u[:, 1] < p.match_share
     match = _match(kind[seekers], institutes, producers, rng)
     partner = np.where(brokered & (match >= 0), match, local)

@@ -15,7 +15,7 @@ cannot push an organisation past what they know (the gain is at most ``s_sp * A_
 times the largest gap). Knowledge is non-rival:
 the source loses nothing. All gains are computed from the state at the start of the step.
 Neighbours come from a cell grid (:mod:`innocluster.knowledge_gap`), never from
-all pairs; intermediaries are found with a k-d tree. Spillovers decay within a few kilometres
+all pairs; intermediaries are found on a cell grid too. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
 Reads ``kind, x, y, tacit, explicit``. Writes ``explicit``. Flow: ``spillover`` (units gained).
@@ -46,7 +46,9 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
         x, y, explicit, tacit + explicit, p.r_geo, p.lam, scenario.space.L
     )
     A = absorptive_capacity(knowledge_stock(tacit, explicit), scenario.knowledge.K_half)
-    factor = p.s_sp * A * (1.0 + p.broker * near_kind(orgs, INTERMEDIARY, p.r_geo))
+    factor = (
+        p.s_sp * A * (1.0 + p.broker * near_kind(orgs, INTERMEDIARY, p.r_geo, scenario.space.L))
+    )
     factor[orgs["kind"] == INTERMEDIARY] = 0.0
     scale = factor / np.maximum(weight, 1.0)
     explicit += scale[:, None] * gap
