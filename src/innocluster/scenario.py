@@ -17,20 +17,14 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from innocluster.cluster_parameters import ClusterScenario
 from innocluster.errors import InnoclusterError
-from innocluster.sections import (
-    NonNegativeFloat,
-    PositiveFloat,
-    Probability,
-    ScenarioBase,
-    Section,
-)
+from innocluster.sections import ScenarioBase, Section, parameter
 
 __all__ = [
     "BenchmarkMechanisms",
@@ -48,19 +42,17 @@ __all__ = [
 class BenchmarkParams(Section):
     """Parameters of the benchmark model (``benchmark-model.md``); lengths in unit-square units."""
 
-    n0: Annotated[int, Field(ge=0, le=50_000_000, description="organisations at start")] = 10_000
-    D: Annotated[int, Field(ge=1, le=1024, description="technology fields")] = 16
-    r: Annotated[float, Field(gt=0.0, le=1.5, description="neighbour radius")] = 0.05
-    lam: Annotated[PositiveFloat, Field(description="distance decay length")] = 0.02
-    s: Annotated[NonNegativeFloat, Field(description="spillover strength")] = 0.02
-    a: Annotated[NonNegativeFloat, Field(description="base innovation rate")] = 0.5
-    delta: Annotated[Probability, Field(description="knowledge depreciation per step")] = 0.05
-    p_spin: Annotated[Probability, Field(description="spin-off probability per step")] = 0.01
-    sigma_spin: Annotated[NonNegativeFloat, Field(description="spin-off displacement (s.d.)")] = (
-        0.01
-    )
-    phi: Annotated[Probability, Field(description="share of parent knowledge inherited")] = 0.5
-    q_exit: Annotated[Probability, Field(description="exit probability per step")] = 0.01
+    n0: int = parameter(10_000, "organisations at start", ge=0, le=50_000_000)
+    D: int = parameter(16, "technology fields", ge=1, le=1024)
+    r: float = parameter(0.05, "neighbour radius", "unit square", gt=0.0, le=1.5)
+    lam: float = parameter(0.02, "distance decay length", "unit square", gt=0.0)
+    s: float = parameter(0.02, "spillover strength", ge=0.0)
+    a: float = parameter(0.5, "base innovation rate", "innovations per step", ge=0.0)
+    delta: float = parameter(0.05, "knowledge depreciation per step", ge=0.0, le=1.0)
+    p_spin: float = parameter(0.01, "spin-off probability per step", ge=0.0, le=1.0)
+    sigma_spin: float = parameter(0.01, "spin-off displacement (s.d.)", "unit square", ge=0.0)
+    phi: float = parameter(0.5, "share of parent knowledge inherited", ge=0.0, le=1.0)
+    q_exit: float = parameter(0.01, "exit probability per step", ge=0.0, le=1.0)
 
 
 class BenchmarkMechanisms(Section):

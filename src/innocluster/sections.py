@@ -7,22 +7,11 @@ say what a value means.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = [
-    "NonNegativeFloat",
-    "PositiveFloat",
-    "Probability",
-    "ScenarioBase",
-    "Section",
-    "parameter",
-]
-
-Probability = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-NonNegativeFloat = Annotated[float, Field(ge=0.0)]
+__all__ = ["ScenarioBase", "Section", "parameter"]
 
 
 class Section(BaseModel):
@@ -49,4 +38,4 @@ class ScenarioBase(Section):
 
     name: str = "unnamed"
     description: str = ""
-    steps: Annotated[int, Field(ge=1, le=100_000, description="steps (years) to simulate")] = 50
+    steps: int = parameter(50, "steps (years) to simulate", "steps", ge=1, le=100_000)
