@@ -52,10 +52,13 @@ from innocluster.state import State
 __all__ = ["step", "diagnose"]
 
 
-def diagnose(state: State, scenario: ClusterScenario) -> tuple[str, str]:
-    """The cluster's phase and the action it calls for, from its own stocks (DESIGN 4.2)."""
+def diagnose(knowledge: float, alliances: float, scenario: ClusterScenario) -> tuple[str, str]:
+    """The phase and the action it calls for, from the cluster's stock indices (DESIGN 4.2).
+
+    ``knowledge`` and ``alliances`` are the indices of
+    :func:`~innocluster.cluster_state.cluster_stocks`.
+    """
     g = scenario.governance
-    knowledge, alliances = cluster_stocks(state)
     row = diagnose_phase(
         np.array([knowledge]),
         np.array([alliances]),
@@ -70,7 +73,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     g, orgs, world = scenario.governance, state.orgs, state.world
     if g.regime == "adaptive":
         if state.step == 1 or state.step % g.T_gov == 0:
-            world.phase, world.action = diagnose(state, scenario)
+            world.phase, world.action = diagnose(*cluster_stocks(state), scenario)
     else:
         world.action = g.regime
     world.connect = 0.0

@@ -51,11 +51,11 @@ from innocluster.state import State
 __all__ = ["step", "rd_money"]
 
 
-def rd_money(kind, revenue, subsidy, rd_share: float, institute_budget: float) -> np.ndarray:
+def rd_money(kind, revenue, subsidy, supply, rd_share: float, institute_budget: float):
     """R&D money of each organisation this year, MU ``(n,)`` (see the module docstring)."""
     own = np.where(is_producer(kind), rd_share * revenue, 0.0)
     own = np.where(kind == INSTITUTE, institute_budget, own)
-    return own + subsidy
+    return own + subsidy + supply
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
@@ -63,8 +63,9 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     p, orgs, world = scenario.research, state.orgs, state.world
     kind = orgs["kind"]
     tacit, explicit = orgs["tacit"], orgs["explicit"]
-    rd = rd_money(kind, orgs["revenue"], orgs["subsidy"], p.rd_share, p.institute_budget)
-    rd += orgs["supply"]
+    rd = rd_money(
+        kind, orgs["revenue"], orgs["subsidy"], orgs["supply"], p.rd_share, p.institute_budget
+    )
     K = knowledge_stock(tacit, explicit)
     eta = p.eta + (p.eta_late - p.eta) * world.maturity
     mu = np.where(rd > 0, p.a * world.Q * rd**p.beta * (1.0 + K) ** eta, 0.0)

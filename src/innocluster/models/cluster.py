@@ -172,7 +172,8 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
             "alliance_stock_index": alliance_index,
         }
     )
-    row["phase"], row["governance_action"] = governance.diagnose(state, scenario)[0], world.action
+    row["phase"] = governance.diagnose(knowledge_index, alliance_index, scenario)[0]
+    row["governance_action"] = world.action
     return row
 
 
