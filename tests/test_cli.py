@@ -132,14 +132,15 @@ def test_progress_bar_appears_only_for_long_runs_on_a_terminal(monkeypatch):
 
     from rich.console import Console
 
-    from innocluster import cli
+    from innocluster.cli import common
+    from innocluster.cli.common import SimulationProgress
 
     screen = io.StringIO()
-    monkeypatch.setattr(cli, "console", Console(file=screen, force_terminal=True, width=80))
-    with cli._Progress() as quick:
+    monkeypatch.setattr(common, "console", Console(file=screen, force_terminal=True, width=80))
+    with SimulationProgress() as quick:
         quick.update(1, 3)  # a step just now: the run will be short
     assert quick._bar is None and screen.getvalue() == ""
-    with cli._Progress() as slow:
+    with SimulationProgress() as slow:
         slow._start -= 10.0  # the first step took ten seconds
         slow.update(1, 50)
         slow.update(2, 50)

@@ -1,0 +1,104 @@
+"""What every command shares: the application, the consoles, user-error handling, progress."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from innocluster._version import __version__
+from innocluster.errors import InnoclusterError
+
+app = typer.Typer(
+    name="innocluster",
+    help="Simulate, measure and steer innovation clusters.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"innocluster {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = None,
+) -> None:
+    """Simulate, measure and steer innovation clusters."""
+
+
+def column_list(text: str, option: str) -> list[str]:
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise InnoclusterError(f"{option} '{text}': expected COL[,COL...]")
+    return names
+
+
+class user_errors:
+    """Turn a user mistake into one line on stderr and exit code 2."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, trace) -> bool:
+        if isinstance(error, InnoclusterError):
+            errors.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(code=2)
+        return False
+
+
+class SimulationProgress:
+    """A progress bar that appears only when the run looks longer than about two seconds."""
+
+    def __init__(self) -> None:
+        self._start = time.perf_counter()
+        self._bar: Progress | None = None
+        self._task = None
+
+    def __enter__(self) -> SimulationProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, step: int, steps: int) -> None:
+        """Called after each step."""
+        if self._bar is None:
+            elapsed = time.perf_counter() - self._start
+            if elapsed / step * steps < 2.0 or not console.is_terminal:
+                return
+            self._bar = Progress(
+                TextColumn("simulating"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeRemainingColumn(),
+                console=console,
+                transient=True,
+            )
+            self._bar.start()
+            self._task = self._bar.add_task("run", total=steps)
+        self._bar.update(self._task, completed=step)
+
+
+def cell(value: object) -> str:
+    # Numbers with separators, text as it is, a null (undefined this step) as "-".
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
