@@ -145,6 +145,7 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
         "process_share": process / (process + product) if process + product else np.nan,
         "gini_orgs_regions": gini(orgs_per_region) if orgs.n else np.nan,
         "gini_patents_regions": gini(per_region) if per_region.sum() else np.nan,
+        "gini_employment_regions": _employment_gini(orgs, producer, regions),
         "eg_index": _eg_index(orgs, producer, regions),
         "morans_i_patents": morans_i(per_region, scenario.space.R),
         "tech_entropy": _entropy(tacit + explicit),
@@ -217,6 +218,13 @@ def _frontier_gap(frontier: np.ndarray, explicit: np.ndarray) -> float:
     if frontier.sum() <= 0 or len(explicit) == 0:
         return float("nan")
     return float(np.maximum(frontier - explicit.mean(axis=0), 0.0).sum() / frontier.sum())
+
+
+def _employment_gini(orgs, producer: np.ndarray, regions: int) -> float:
+    # The concentration of production, against which Audretsch and Feldman (1996) read the
+    # concentration of innovation.
+    E = np.bincount(orgs["region"][producer], orgs["employees"][producer], minlength=regions)
+    return gini(E) if E.sum() else np.nan
 
 
 def top_share(sizes: np.ndarray, top: float) -> float:
@@ -294,6 +302,9 @@ INDICATORS = (
     _column("process_share", "", "process innovations / innovations of firms and leaders"),
     _column("gini_orgs_regions", "", "Gini of organisation counts over the R x R regions"),
     _column("gini_patents_regions", "", "Gini of this step's patents over the regions"),
+    _column(
+        "gini_employment_regions", "", "Gini of firms' and leaders' employees over the regions"
+    ),
     _column("eg_index", "", "Ellison-Glaeser index of firm and leader employment against area"),
     _column("morans_i_patents", "", "Moran's I of this step's patents by region (rook)"),
     _column("tech_entropy", "nats", "entropy of all knowledge over fields"),
