@@ -137,3 +137,19 @@ def test_cli_validate(tmp_path):
     lines = bad.stderr.strip().splitlines()
     assert lines[0].startswith("error: ") and "organisation 7 does not exist" in lines[0]
     assert lines[-1] == "1 problem(s)" and "Traceback" not in bad.output
+
+
+def test_source_id_and_name_are_optional_text_on_one_line(tmp_path):
+    orgs = ORGS.replace("parent\n", "parent,source_id,name\n")
+    orgs = orgs.replace("120,\n", '120,,A-1,"Acme, Inc."\n').replace("3000,\n", "3000,,U-7,\n")
+    orgs = orgs.replace("15,1\n", '15,1,A-1,"Beta\tLab"\n')
+    folder = write(tmp_path / "bad", organizations=orgs)
+    assert messages(folder) == [
+        f"{folder / 'organizations.csv'}, row 3, column name: expected text on one line "
+        "(no tab, line break or control character), got 'Beta\\tLab'"
+    ]
+    folder = write(tmp_path / "good", organizations=orgs.replace("Beta\tLab", "Beta Lab"))
+    orgs = load_tables(folder)["organizations"]
+    assert orgs["source_id"].tolist() == ["A-1", "U-7", "A-1"]  # one source id, two sites
+    assert orgs["name"].fillna("-").tolist() == ["Acme, Inc.", "-", "Beta Lab"]
+    assert "source_id" not in load_tables(write(tmp_path / "without"))["organizations"]

@@ -95,3 +95,13 @@ def test_cli_import_csv(tmp_path):
         app, ["import", "csv", str(folder), "--out", str(out), "--map", str(tmp_path / "no.toml")]
     )
     assert bad.exit_code == 2 and "mapping file" in bad.stderr and "does not exist" in bad.stderr
+
+
+def test_source_id_and_name_can_be_mapped_and_are_written(tmp_path):
+    mapping = MAPPING.replace('born = "founded"', 'born = "founded"\nname = "notes"')
+    folder, path = source(tmp_path, mapping=mapping)
+    import_csv(folder, tmp_path / "data", path)
+    orgs = ic.load_tables(tmp_path / "data")["organizations"]
+    assert orgs["name"].fillna("-").tolist() == ["first", "-", "spin-off"]
+    run_orgs = ic.simulate("benchmark", seed=1, steps=1, overrides={"n0": 50}).organizations
+    assert "name" not in run_orgs and "source_id" not in run_orgs  # the simulator leaves them out

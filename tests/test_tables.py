@@ -127,3 +127,18 @@ def test_nulls_duplicates_and_non_parquet_are_refused(tmp_path):
         read_table(text, PATENTS)
     with pytest.raises(InnoclusterError, match="file not found"):
         read_table(tmp_path / "none.parquet", PATENTS)
+
+
+def test_optional_columns_travel_when_present_and_may_be_absent(tmp_path):
+    arrays = dict(SAMPLES["organizations"][1])
+    assert from_arrays(ORGANIZATIONS, arrays).column_names == [
+        c.name for c in ORGANIZATIONS.columns
+    ]
+    arrays["name"] = np.array(["Acme", None, "Beta"], dtype=object)
+    table = from_arrays(ORGANIZATIONS, arrays)
+    assert table.column_names[-1] == "name" and table.column("name").to_pylist()[1] is None
+    write_table(table, tmp_path / "o.parquet")
+    assert read_table(tmp_path / "o.parquet", ORGANIZATIONS).equals(table)
+    _write(tmp_path, table.append_column("colour", pa.array(["r", "g", "b"])))
+    with pytest.raises(InnoclusterError, match="unknown column.*colour.*name, source_id$"):
+        read_table(tmp_path / "bad.parquet", ORGANIZATIONS)

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 #: Subpackages loaded on first use (PEP 562): ``ic.estimate`` imports statsmodels.
-_SUBMODULES = ("data", "datasets", "estimate", "measures")
+_SUBMODULES = ("data", "datasets", "estimate", "experiments", "measures", "report")
 
 
 def __getattr__(name: str) -> Any:

@@ -58,6 +58,7 @@ def run_model(
     *,
     observe: bool = True,
     on_step: Callable[[int, int], None] | None = None,
+    model: ModelSpec | None = None,
 ) -> Simulation:
     """Simulate ``scenario.steps`` steps of the scenario's model from ``seed``.
 
@@ -66,10 +67,12 @@ def run_model(
         seed: a non-negative integer.
         observe: record an indicators row each step (turn off only to time the mechanisms).
         on_step: called as ``on_step(t, steps)`` after each step (progress display).
+        model: the model to run instead of the scenario's own (the same model with a mechanism
+            wrapped, e.g. to record what it sees); default ``MODELS[scenario.model]``.
     """
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    model = MODELS[scenario.model]
+    model = model or MODELS[scenario.model]
     switches = scenario.mechanisms
     enabled = [(name, step) for name, step in model.mechanisms if getattr(switches, name)]
     rngs = {name: generator_for(seed, name) for name, _ in enabled}

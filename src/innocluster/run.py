@@ -30,7 +30,7 @@ import pyarrow as pa
 from innocluster._version import __version__
 from innocluster.engine import Simulation, run_model
 from innocluster.errors import InnoclusterError
-from innocluster.models import MODELS
+from innocluster.models import MODELS, ModelSpec
 from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
 from innocluster.tables import (
     ALLIANCES,
@@ -122,6 +122,7 @@ def simulate(
     overrides: dict[str, Any] | list[str] | None = None,
     *,
     on_step: Callable[[int, int], None] | None = None,
+    model: ModelSpec | None = None,
 ) -> Run:
     """Simulate a scenario and return its cluster tables.
 
@@ -131,6 +132,7 @@ def simulate(
         steps: steps to simulate; default the scenario's ``steps``.
         overrides: values to change, ``{"section.key": value}`` or ``["section.key=value"]``.
         on_step: called as ``on_step(t, steps)`` after each step.
+        model: run this model instead of the scenario's (see :func:`innocluster.engine.run_model`).
 
     Raises:
         InnoclusterError: the scenario, an override or the seed is not valid.
@@ -141,7 +143,7 @@ def simulate(
     if steps is not None:
         resolved = load_scenario(resolved, {"steps": steps})
     start = time.perf_counter()
-    sim = run_model(resolved, int(seed), on_step=on_step)
+    sim = run_model(resolved, int(seed), on_step=on_step, model=model)
     tables = _tables(sim)
     wall = time.perf_counter() - start
     info = {

@@ -8,7 +8,9 @@ Four tables describe a cluster (``docs/data-formats.md`` lists every column):
 - ``indicators``: one row per step (simulation) or year (real data); its columns depend on the
   model (``step`` always comes first).
 
-Each table has one declared :class:`TableSchema` (column, dtype, unit, meaning). Tables are
+Each table has one declared :class:`TableSchema` (column, dtype, unit, meaning), and may have
+optional columns that a table carries or leaves out (the source identifier and name of
+organisations from real data; the simulator leaves them out). Tables are
 written as Parquet with pyarrow and read back with validation: a missing column, a value that
 does not fit the declared type, a null where none is allowed, or a duplicate key is an
 :class:`~innocluster.errors.InnoclusterError` naming the file, the column and the row.
@@ -66,11 +68,19 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSchema:
-    """A table's declared columns and the columns whose values must be unique."""
+    """A table's declared columns, the columns whose values must be unique, and the optional
+    columns (nullable) that a table may carry after the declared ones or leave out."""
 
     name: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
+    optional: tuple[Column, ...] = ()
+
+    def including(self, names: list[str] | tuple[str, ...]) -> TableSchema:
+        """This schema with the optional columns named in ``names`` appended, in their
+        declared order; other names are ignored."""
+        extra = tuple(c for c in self.optional if c.name in names)
+        return TableSchema(self.name, self.columns + extra, self.unique)
 
     @property
     def arrow(self) -> pa.Schema:
@@ -107,6 +117,10 @@ ORGANIZATIONS = TableSchema(
         Column("parent", "int64", "", "org_id of the parent of a spin-off; null if none", True),
     ),
     unique=("org_id",),
+    optional=(
+        Column("source_id", "string", "", "identifier in the source data (real data)", True),
+        Column("name", "string", "", "name in the source data (real data)", True),
+    ),
 )
 
 PATENTS = TableSchema(
@@ -141,11 +155,13 @@ def indicators_schema(columns: tuple[Column, ...]) -> TableSchema:
 
 
 def from_arrays(schema: TableSchema, columns: dict[str, np.ndarray]) -> pa.Table:
-    """Build a table from numpy arrays produced by the simulator.
+    """Build a table from numpy arrays produced by the simulator (or by an import).
 
     In nullable integer columns the state's sentinel ``-1`` becomes null; a float NaN becomes
-    null in nullable float columns.
+    null in nullable float columns, and ``None`` (or NaN) in nullable string columns. Optional
+    columns of the schema are included when ``columns`` has them.
     """
+    schema = schema.including(list(columns))
     arrays = []
     for col in schema.columns:
         values = np.asarray(columns[col.name])
@@ -154,7 +170,9 @@ def from_arrays(schema: TableSchema, columns: dict[str, np.ndarray]) -> pa.Table
             mask = values < 0
         elif col.nullable and col.dtype == "float64":
             mask = np.isnan(values)
-        if col.dtype == "string":
+        if col.dtype == "string" and col.nullable:
+            arrays.append(pa.array(values.astype(object), type=pa.string(), from_pandas=True))
+        elif col.dtype == "string":
             arrays.append(pa.array(values.astype(str), type=pa.string()))
         else:
             arrays.append(pa.array(values.astype(col.dtype), type=col.arrow_type, mask=mask))
@@ -187,7 +205,10 @@ def read_table(path: str | Path, schema: TableSchema) -> pa.Table:
 
 
 def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
-    """Check ``table`` against ``schema``; return it with declared column order and types."""
+    """Check ``table`` against ``schema``; return it with declared column order and types
+    (the optional columns it has after the declared ones)."""
+    absent = [c.name for c in schema.optional if c.name not in table.column_names]
+    schema = schema.including(table.column_names)
     declared = [c.name for c in schema.columns]
     missing = [name for name in declared if name not in table.column_names]
     if missing:
@@ -198,7 +219,7 @@ def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
     if extra:
         raise InnoclusterError(
             f"{source}: unknown column(s) {', '.join(extra)}; the {schema.name} table has "
-            f"{', '.join(declared)}"
+            f"{', '.join(declared + absent)}"
         )
     arrays = []
     for col in schema.columns:

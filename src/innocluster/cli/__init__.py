@@ -5,7 +5,15 @@ One module per group of commands; each registers its commands on the one :data:`
 and leave as one line on standard error with exit code 2, no traceback.
 """
 
-from innocluster.cli import data, estimate, measure, simulate  # noqa: F401  (they register)
+from innocluster.cli import (  # noqa: F401  (they register)
+    calibrate,
+    data,
+    estimate,
+    experiments,
+    measure,
+    report,
+    simulate,
+)
 from innocluster.cli.common import app
 
 __all__ = ["app"]

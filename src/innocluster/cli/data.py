@@ -58,3 +58,85 @@ def import_csv_command(
         written = import_csv(source, out, map_, grid_km=grid_km)
     rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
     console.print(f"wrote {out}/ ({rows})", highlight=False, soft_wrap=True)
+
+
+#: How the notes of an import read, for the counts that are not zero.
+_NOTES = {
+    "without_position": "assignee(s) without any position dropped",
+    "outside_filter": "assignee(s) outside the filter",
+    "individuals_dropped": "individual(s) dropped",
+    "placed_by_inventors": "assignee(s) placed at their first inventors' location",
+    "patents_without_date": "patent(s) without a readable patent_date skipped",
+    "patents_unreadable_id": "patent(s) with an id that is not a patent number skipped",
+    "patents_without_field": "patent(s) without a CPC code at the chosen level skipped",
+}
+
+
+@import_app.command("patentsview")
+def import_patentsview_command(
+    source: Annotated[
+        Path, typer.Argument(help="The folder with the PatentsView files (.tsv or .tsv.zip).")
+    ],
+    out: Annotated[Path, typer.Option(help="The data folder to write.")],
+    years: Annotated[
+        str | None, typer.Option(help="Grant years A-B, both included (default: all).")
+    ] = None,
+    bbox: Annotated[
+        str | None, typer.Option(help="Keep organisations inside lon1,lat1,lon2,lat2 (degrees).")
+    ] = None,
+    state: Annotated[
+        str | None, typer.Option(help="Keep organisations in this US state (two letters).")
+    ] = None,
+    county: Annotated[
+        str | None, typer.Option(help="Keep organisations in this county (five-digit FIPS).")
+    ] = None,
+    cpc_level: Annotated[
+        str, typer.Option(help="Fields from CPC: section, class or subclass.")
+    ] = "class",
+    individuals: Annotated[
+        str, typer.Option(help="Individual assignees: keep (as firms) or drop.")
+    ] = "keep",
+    grid_km: Annotated[float, typer.Option(help="Grid cell side (km) of the regions.")] = 10.0,
+) -> None:
+    """Cluster tables from the PatentsView bulk files (docs/data-formats.md), via DuckDB."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from innocluster.data.patentsview import STEPS, import_patentsview, parse_bbox, parse_years
+
+    with user_errors():
+        span = parse_years(years) if years is not None else None
+        box = parse_bbox(bbox) if bbox is not None else None
+        bar = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
+        )
+        with bar:
+            task = bar.add_task("importing", total=len(STEPS))
+
+            def step(name: str) -> None:
+                done = STEPS.index(name)
+                bar.update(task, description=f"{name} ({done + 1}/{len(STEPS)})", completed=done)
+
+            counts = import_patentsview(
+                source,
+                out,
+                years=span,
+                bbox=box,
+                state=state,
+                county=county,
+                cpc_level=cpc_level,
+                individuals=individuals,
+                grid_km=grid_km,
+                progress=step,
+            )
+    rows = ", ".join(
+        f"{counts[name]:,} {name}" for name in ("organizations", "patents", "alliances")
+    )
+    console.print(f"wrote {out}/ ({rows})", highlight=False, soft_wrap=True)
+    for key, text in _NOTES.items():
+        if counts.get(key):
+            console.print(f"note: {counts[key]:,} {text}", highlight=False, soft_wrap=True)

@@ -1,6 +1,8 @@
-"""Real data in: cluster tables from a user's files (CSV, TSV, Parquet), validated."""
+"""Real data in: cluster tables from a user's files (CSV, TSV, Parquet) or from the PatentsView
+bulk files, validated."""
 
 from innocluster.data.files import KINDS, Problem, load_tables, validate_folder
 from innocluster.data.mapping import import_csv
+from innocluster.data.patentsview import import_patentsview
 
-__all__ = ["KINDS", "Problem", "import_csv", "load_tables", "validate_folder"]
+__all__ = ["KINDS", "Problem", "import_csv", "import_patentsview", "load_tables", "validate_folder"]

@@ -18,7 +18,8 @@ What real data may leave out is filled in:
   ``grid_km`` km over their positions (region ``row * R + col``);
 - optional columns (``field_focus``, ``exited``, ``employees``, ``parent`` of organisations;
   ``x``, ``y`` of patents, taken from their owner; ``end``, ``strength`` of alliances) may be
-  absent;
+  absent; organisations may carry ``source_id`` and ``name`` (text on one line: no tab, line
+  break or other control character), kept as they are;
 - years (``born``, ``exited``, ``year``, ``start``, ``end``) may be integers or ISO dates
   (``2015-03-01``), of which the year is kept.
 """
@@ -44,6 +45,9 @@ KINDS = ("firm", "leader", "institute", "intermediary")
 EARTH_RADIUS_KM = 6371.0088
 _SUFFIXES = (".csv", ".tsv", ".parquet")
 _DATE = re.compile(r"^\s*(\d{4})-\d{2}-\d{2}(?:[ T][\d:.]*Z?)?\s*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The name that stands for the example cluster shipped with the package.
+EXAMPLE = "example"
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-# column -> (kind, required); kinds: id, count (integer >= 0), year, float, lon, lat, kind
+# column -> (kind, required); kinds: id, count (integer >= 0), year, float, lon, lat, kind, text
 _COLUMNS = {
     "organizations": {
         "org_id": ("id", True),
@@ -79,6 +83,8 @@ _COLUMNS = {
         "exited": ("year", False),
         "employees": ("count", False),
         "parent": ("id", False),
+        "source_id": ("text", False),
+        "name": ("text", False),
     },
     "patents": {
         "patent_id": ("id", True),
@@ -126,11 +132,13 @@ def validate_folder(
     """Read and check a data folder; return the tables read so far and the problems found.
 
     Args:
-        folder: the data folder.
+        folder: the data folder; ``"example"`` (when no such folder exists here) is the
+            simulated example cluster shipped with the package
+            (:func:`innocluster.datasets.example_cluster`).
         limit: stop collecting after this many problems.
         grid_km: side of the grid cells that become regions when there is no ``region`` column.
     """
-    folder = Path(folder)
+    folder = _resolve(folder)
     out = _Collector(limit)
     if not folder.is_dir():
         out.add(str(folder), None, None, "data folder does not exist")
@@ -162,6 +170,17 @@ def load_tables(
         lines = "\n".join(str(p) for p in problems)
         raise InnoclusterError(f"{len(problems)} problem(s) in '{folder}'{more}:\n{lines}")
     return tables
+
+
+def _resolve(folder: str | Path) -> Path:
+    """The data folder a name stands for: the folder itself, or the example cluster for
+    ``"example"`` when no folder of that name exists."""
+    path = Path(folder)
+    if str(folder) == EXAMPLE and not path.exists():
+        from innocluster.datasets import example_cluster
+
+        return example_cluster()
+    return path
 
 
 def _read(folder: Path, name: str, out: _Collector) -> tuple[str, pd.DataFrame] | None:
@@ -260,6 +279,8 @@ def _convert(
             f"one of {', '.join(KINDS)}",
         )
         return np.where(missing, None, text.to_numpy())
+    if kind == "text":
+        return _text(series, missing, file, column, out)
     number = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, copy=True)
     if kind == "year":
         # Not a plain number: an ISO date, of which the year is kept.
@@ -283,6 +304,30 @@ def _convert(
     return number
 
 
+def _text(
+    series: pd.Series, missing: np.ndarray, file: str, column: str, out: _Collector
+) -> np.ndarray:
+    # Text on one line; whole numbers (an id column read from Parquet) become their digits.
+    values = series.to_numpy()
+    text = np.empty(len(values), dtype=object)
+    for i in np.flatnonzero(~missing):
+        value = values[i]
+        if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+            value = str(value)
+        if not isinstance(value, str):
+            out.add(file, int(i) + 1, column, f"expected text, got {value!r}")
+        elif _CONTROL.search(value):
+            out.add(
+                file,
+                int(i) + 1,
+                column,
+                f"expected text on one line (no tab, line break or control character), "
+                f"got {value!r}",
+            )
+        text[i] = value
+    return text
+
+
 def _positions(raw: pd.DataFrame, file: str, out: _Collector) -> None:
     # Every organisation needs a position: x and y, or lon and lat.
     pair = ("x", "y") if {"x", "y"} <= set(raw.columns) else ("lon", "lat")
@@ -297,11 +342,7 @@ def _complete(tables: dict[str, pd.DataFrame], grid_km: float) -> None:
         orgs["x"], orgs["y"] = lambert_equal_area(orgs["lon"].to_numpy(), orgs["lat"].to_numpy())
     orgs = tables["organizations"] = orgs.drop(columns=[c for c in ("lon", "lat") if c in orgs])
     if "region" not in orgs:
-        x, y = orgs["x"].to_numpy(), orgs["y"].to_numpy()
-        side = max(1, math.ceil(max(np.ptp(x), np.ptp(y), 1e-9) / grid_km))
-        col = np.minimum(((x - x.min()) // grid_km).astype(int), side - 1)
-        row = np.minimum(((y - y.min()) // grid_km).astype(int), side - 1)
-        orgs["region"] = row * side + col
+        orgs["region"] = grid_regions(orgs["x"].to_numpy(), orgs["y"].to_numpy(), grid_km)
     defaults = {
         "organizations": ("field_focus", "exited", "employees", "parent"),
         "alliances": ("end",),
@@ -360,6 +401,15 @@ def _dangling(
         out.add(
             file, int(i) + 1, column, f"organisation {ids[i]:.0f} does not exist in organizations"
         )
+
+
+def grid_regions(x: np.ndarray, y: np.ndarray, grid_km: float) -> np.ndarray:
+    """Regions of positions (km, shape ``(n,)``): the cells of a square grid of ``grid_km`` km
+    laid from the smallest ``x`` and ``y``, ``R`` cells a side, numbered ``row * R + col``."""
+    side = max(1, math.ceil(max(np.ptp(x), np.ptp(y), 1e-9) / grid_km))
+    col = np.minimum(((x - x.min()) // grid_km).astype(int), side - 1)
+    row = np.minimum(((y - y.min()) // grid_km).astype(int), side - 1)
+    return row * side + col
 
 
 def lambert_equal_area(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

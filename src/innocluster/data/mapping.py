@@ -6,7 +6,7 @@ gives each column of the table, and, optionally, how the file's kinds of organis
     [organizations]
     file = "firms.csv"                      # relative to the source folder; .csv or .tsv
     columns = { org_id = "firm_no", kind = "type", lon = "longitude", lat = "latitude",
-                born = "founded" }
+                born = "founded", name = "firm_name" }      # source_id and name optional
     kinds = { "Company" = "firm", "University" = "institute", "Agency" = "institute" }
 
     [patents]
@@ -77,7 +77,8 @@ def import_csv(
         written = {}
         for name, schema in _SCHEMAS.items():
             frame = tables[name]
-            arrays = {c.name: _column(frame[c.name]) for c in schema.columns}
+            columns = schema.columns + tuple(c for c in schema.optional if c.name in frame)
+            arrays = {c.name: _column(frame[c.name]) for c in columns}
             write_table(from_arrays(schema, arrays), staged / f"{name}.parquet")
             written[name] = len(frame)
         for name in _SCHEMAS:

@@ -10,6 +10,10 @@ beside the files and in ``docs/estimation.md``.
 >>> ic.datasets.hgh1986().shape
 (1730, 18)
 
+A simulated example cluster ships beside them: :func:`example_cluster` gives the folder of its
+cluster tables (a run of the ``default`` preset; see its ``README.md``), which every command
+taking a data folder also accepts as the word ``example``.
+
 Every loader checks what it can (columns, types, panel shape, the lag structure of HGH) and
 raises :class:`~innocluster.errors.InnoclusterError` naming the fault. Give ``path=`` to load
 another copy of the same data with the same checks.
@@ -34,7 +38,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["NAMES", "cincera1997", "hgh1986", "load"]
+__all__ = ["NAMES", "cincera1997", "example_cluster", "hgh1986", "load"]
 
 #: Bundled dataset name -> file in ``innocluster/datasets/data``.
 _FILES = {
@@ -215,6 +219,33 @@ def load(source: str | Path) -> pd.DataFrame:
     except (OSError, ValueError, pd.errors.ParserError) as error:
         raise InnoclusterError(f"data '{source}': cannot read it ({_first_line(error)})") from None
     raise InnoclusterError(f"data '{source}': expected a .csv or .parquet file")
+
+
+def example_cluster() -> Path:
+    """The folder of the example cluster: SIMULATED cluster tables, not real data.
+
+    A run of the ``default`` preset (``innocluster run default --seed 0``; how it was made is in
+    the folder's ``README.md``): ``organizations``, ``patents``, ``alliances`` and
+    ``indicators`` as Parquet, read as a data folder (:func:`innocluster.load_tables`), with
+    the run's ``scenario.toml`` and ``run.json`` (seed and versions) beside them.
+
+    >>> import innocluster as ic
+    >>> len(ic.load_tables(ic.datasets.example_cluster())["organizations"]) > 0
+    True
+
+    Returns:
+        The path of the folder.
+
+    Raises:
+        InnoclusterError: the folder is not installed with this copy of the package.
+    """
+    folder = Path(str(resources.files(__name__).joinpath("example_cluster")))
+    if not (folder / "organizations.parquet").is_file():
+        raise InnoclusterError(
+            f"the example cluster is not installed with this copy of innocluster "
+            f"(expected {folder / 'organizations.parquet'})"
+        )
+    return folder
 
 
 # -- reading -------------------------------------------------------------------------------------

@@ -1,4 +1,6 @@
-"""Estimation on real firm panels: the knowledge production function (:func:`kpf`).
+"""Estimation: the knowledge production function on firm panels (:func:`kpf`) and the
+calibration of the simulator by simulated moments (:func:`calibrate`, :mod:`.moments`, the
+simulated firm panel of :func:`simulate_panel`).
 
 See ``docs/estimation.md``. This package imports statsmodels; ``import innocluster`` does not
 import it, because ``innocluster.estimate`` itself loads on first use (PEP 562).
@@ -11,9 +13,22 @@ import it, because ``innocluster.estimate`` itself loads on first use (PEP 562).
 
 from __future__ import annotations
 
-# The function shares its name with its submodule: importing it here, eagerly, binds
-# ``innocluster.estimate.kpf`` to the function once and for all (a lazy look-up would be
-# shadowed by the submodule as soon as anyone imports ``innocluster.estimate.kpf``).
+# The functions share their names with their submodules: importing them here, eagerly, binds
+# ``innocluster.estimate.kpf`` and ``.calibrate`` to the functions once and for all (a lazy
+# look-up would be shadowed by the submodule as soon as anyone imports the submodule).
+from innocluster.estimate.calibrate import CalibrationResult, Targets, calibrate, load_targets
 from innocluster.estimate.kpf import COLUMNS, MODELS, KPFResult, kpf
+from innocluster.estimate.panel import PANEL_COLUMNS, simulate_panel
 
-__all__ = ["COLUMNS", "MODELS", "KPFResult", "kpf"]
+__all__ = [
+    "COLUMNS",
+    "MODELS",
+    "PANEL_COLUMNS",
+    "CalibrationResult",
+    "KPFResult",
+    "Targets",
+    "calibrate",
+    "kpf",
+    "load_targets",
+    "simulate_panel",
+]

@@ -1,0 +1,334 @@
+"""Moments of a cluster for the method of simulated moments: one pure function each.
+
+Every function reads cluster tables (or the firm panel of :mod:`innocluster.estimate.panel`) and
+an inclusive window of years ``first..last`` (``None`` for an open end), so that the same numbers
+can be computed on a simulated run and on real data. A moment is named in a targets file as
+``NAME`` or ``NAME@A-B`` (years A to B) or ``NAME@A`` (year A); :func:`parse_moment` reads the
+name and :func:`compute` evaluates it on a run.
+
+- ``kpf_rd_elasticity`` (dimensionless; all years): the R&D elasticity of a pooled Poisson KPF
+  of patents per firm-year on log R&D with year effects (:func:`kpf_rd_elasticity`);
+- ``entry_rate`` (1/year; all years): producers entering per producer alive at the start of the
+  year (:func:`entry_rate`);
+- ``exit_rate`` (1/year; all years): producers exiting per producer alive at the start of the
+  year (:func:`exit_rate`);
+- ``patent_gini`` (in [0, 1); all years): the locational Gini of the patents filed in the window
+  over the ``R x R`` regions (:func:`patent_gini`);
+- ``alliance_density`` (dimensionless; last year): active alliances per possible pair of live
+  organisations, mean over the window (:func:`alliance_density`);
+- ``indicator:COLUMN`` (the column's unit; last year): a column of the indicators table, mean
+  over the window (:func:`indicator`).
+
+References:
+    Griliches, Z. (1979). Issues in assessing the contribution of research and development to
+    productivity growth. Bell Journal of Economics 10(1), 92-116.
+
+    Krugman, P. (1991). Geography and Trade. MIT Press (the locational Gini).
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from innocluster.cluster_state import region_of
+from innocluster.errors import InnoclusterError
+from innocluster.measures.inequality import gini
+
+__all__ = [
+    "MOMENTS",
+    "Moment",
+    "alliance_density",
+    "compute",
+    "entry_rate",
+    "exit_rate",
+    "indicator",
+    "kpf_rd_elasticity",
+    "parse_moment",
+    "patent_gini",
+]
+
+#: The moment names (besides ``indicator:COLUMN``).
+MOMENTS = ("kpf_rd_elasticity", "entry_rate", "exit_rate", "patent_gini", "alliance_density")
+_PRODUCERS = ("firm", "leader")
+_NAME = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_][A-Za-z0-9_]*)?)"
+                   r"(?:@(?P<first>\d+)(?:-(?P<last>\d+))?)?$")  # fmt: skip
+
+
+def _window(years: pd.Series, first: int | None, last: int | None) -> pd.Series:
+    keep = pd.Series(True, index=years.index)
+    if first is not None:
+        keep &= years >= first
+    if last is not None:
+        keep &= years <= last
+    return keep
+
+
+def kpf_rd_elasticity(
+    panel: pd.DataFrame, first: int | None = None, last: int | None = None
+) -> float:
+    """The R&D elasticity of a pooled Poisson knowledge production function, dimensionless.
+
+    ``E[patents_it] = exp(b log(rd_it) + year effect_t)`` fitted by Poisson pseudo-maximum
+    likelihood (:func:`innocluster.estimate.kpf`) on the firm-years of firms and leaders with
+    positive R&D in the window; returns ``b``. It is the regression an analyst runs on a real
+    patent-R&D panel (Griliches 1979), and in calibration it is an auxiliary statistic (indirect
+    inference): it need not equal the simulator's ``research.beta`` (it does not: knowledge
+    feeds back, see ``docs/estimation.md``), only move with it. NaN when there are fewer than
+    two such firms or no patent.
+
+    Args:
+        panel: a firm panel with columns ``org_id``, ``year``, ``kind``, ``rd`` (MU) and
+            ``patents`` (counts), one row per organisation and year.
+        first, last: the years to use, inclusive (``None``: open end).
+    """
+    from innocluster.estimate.kpf import kpf
+
+    rows = panel[
+        _window(panel["year"], first, last) & panel["kind"].isin(_PRODUCERS) & (panel["rd"] > 0)
+    ]
+    if rows["org_id"].nunique() < 2 or rows["patents"].sum() == 0:
+        return float("nan")
+    data = pd.DataFrame(
+        {
+            "org_id": rows["org_id"].to_numpy(),
+            "year": rows["year"].to_numpy(),
+            "patents": rows["patents"].to_numpy(),
+            "log_rd": np.log(rows["rd"].to_numpy()),
+        }
+    )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = kpf(data, "patents", ["log_rd"], panel="org_id", time="year",
+                      year_effects=data["year"].nunique() > 1)  # fmt: skip
+    except InnoclusterError:
+        return float("nan")
+    return float(fit.params["log_rd"])
+
+
+def _producer_years(
+    organizations: pd.DataFrame, first: int, last: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # For each producer, the years it was alive at the start of, it entered in, it exited in.
+    prod = organizations[organizations["kind"].isin(_PRODUCERS)]
+    born = prod["born"].to_numpy(dtype=np.int64)
+    exited = prod["exited"].to_numpy(dtype=float)
+    exited = np.where(np.isnan(exited), np.inf, exited)
+    years = np.arange(first, last + 1)
+    at_start = (born[:, None] < years) & (exited[:, None] >= years)
+    return (
+        at_start.sum(axis=0),
+        (born[:, None] == years).sum(axis=0),
+        (exited[:, None] == years).sum(axis=0),
+    )
+
+
+def _years(organizations: pd.DataFrame, first: int | None, last: int | None) -> tuple[int, int]:
+    exited = organizations["exited"].dropna()
+    end = int(max(organizations["born"].max(), exited.max() if len(exited) else 0))
+    return (1 if first is None else first), (end if last is None else last)
+
+
+def entry_rate(
+    organizations: pd.DataFrame, first: int | None = None, last: int | None = None
+) -> float:
+    """Entry rate of producers, entrants per producer-year (1/year).
+
+    ``sum_t E_t / sum_t N_t`` over the years of the window, with ``E_t`` the firms and leaders
+    born in year ``t`` (outside entrants, spin-offs, anchors, foreign leaders) and ``N_t`` those
+    alive at the start of year ``t`` (born before ``t``, not exited before ``t``). Default
+    window: year 1 to the last year in the table. NaN when no producer is at risk.
+
+    Args:
+        organizations: the organizations table (``kind``, ``born``, ``exited``).
+        first, last: the years, inclusive.
+    """
+    at_risk, entered, _ = _producer_years(organizations, *_years(organizations, first, last))
+    return float(entered.sum() / at_risk.sum()) if at_risk.sum() else float("nan")
+
+
+def exit_rate(
+    organizations: pd.DataFrame, first: int | None = None, last: int | None = None
+) -> float:
+    """Exit rate of producers, exits per producer-year (1/year).
+
+    ``sum_t X_t / sum_t N_t``, with ``X_t`` the firms and leaders that exited in year ``t`` and
+    ``N_t`` as in :func:`entry_rate` (an entrant of year ``t`` that exits in ``t`` counts in
+    ``X_t`` but not in ``N_t``). NaN when no producer is at risk.
+
+    Args:
+        organizations: the organizations table (``kind``, ``born``, ``exited``).
+        first, last: the years, inclusive.
+    """
+    at_risk, _, exited = _producer_years(organizations, *_years(organizations, first, last))
+    return float(exited.sum() / at_risk.sum()) if at_risk.sum() else float("nan")
+
+
+def patent_gini(
+    patents: pd.DataFrame,
+    L: float,
+    R: int,
+    first: int | None = None,
+    last: int | None = None,
+) -> float:
+    """Locational Gini of patents over the ``R x R`` regions, in ``[0, 1)`` (Krugman 1991).
+
+    The patents filed in the window are counted by the region of the place they were filed at
+    (their ``x``, ``y``: where the invention was made), all ``R * R`` regions of the ``L`` km
+    square included (empty ones count as zero), and
+    :func:`innocluster.measures.inequality.gini` is taken of the counts: the indicator
+    ``gini_patents_regions`` over a window of years instead of one. NaN when no patent was
+    filed in the window.
+
+    Args:
+        patents: the patents table (``year``, ``x``, ``y`` in km).
+        L: side of the square, km.
+        R: regions per side.
+        first, last: the years of filing, inclusive.
+    """
+    filed = patents[_window(patents["year"], first, last)]
+    if len(filed) == 0:
+        return float("nan")
+    region = region_of(filed["x"].to_numpy(float), filed["y"].to_numpy(float), L, R)
+    return gini(np.bincount(region, minlength=R * R))
+
+
+def alliance_density(
+    alliances: pd.DataFrame,
+    organizations: pd.DataFrame,
+    first: int | None = None,
+    last: int | None = None,
+) -> float:
+    """Alliance density, mean over the years of the window: ``2 A_t / (n_t (n_t - 1))``.
+
+    ``A_t`` counts the alliances active at the end of year ``t`` (started by ``t``, not ended by
+    ``t``), ``n_t`` the organisations alive at the end of year ``t`` (every kind). Default
+    window: the last year in the organizations table only (the ``alliance_density`` indicator of
+    the last step). A year with fewer than two organisations has density 0.
+
+    Args:
+        alliances: the alliances table (``start``, ``end``).
+        organizations: the organizations table (``born``, ``exited``).
+        first, last: the years, inclusive.
+    """
+    end_year = _years(organizations, None, None)[1]
+    last = end_year if last is None else last
+    first = last if first is None else first
+    years = np.arange(first, last + 1)
+    born = organizations["born"].to_numpy(dtype=np.int64)
+    exited = organizations["exited"].to_numpy(dtype=float)
+    alive = ((born[:, None] <= years) & ~(exited[:, None] <= years)).sum(axis=0)
+    start = alliances["start"].to_numpy(dtype=np.int64)
+    end = alliances["end"].to_numpy(dtype=float)
+    active = ((start[:, None] <= years) & ~(end[:, None] <= years)).sum(axis=0)
+    pairs = alive * (alive - 1) / 2.0
+    density = np.divide(active, pairs, out=np.zeros(len(years)), where=pairs > 0)
+    return float(density.mean())
+
+
+def indicator(
+    indicators: pd.DataFrame, column: str, first: int | None = None, last: int | None = None
+) -> float:
+    """An indicators column (in its own unit), mean over the steps of the window.
+
+    Default window: the last step only. Missing values (a measure undefined in a year) are left
+    out of the mean; NaN if all are missing.
+
+    Raises:
+        InnoclusterError: there is no such numeric column.
+    """
+    if column not in indicators.columns or not pd.api.types.is_numeric_dtype(indicators[column]):
+        numeric = [c for c in indicators.columns if pd.api.types.is_numeric_dtype(indicators[c])]
+        raise InnoclusterError(
+            f"indicator '{column}': expected a numeric indicators column: {', '.join(numeric)}"
+        )
+    steps = indicators["step"]
+    last_step = int(steps.max())
+    last = last_step if last is None else last
+    first = last if first is None else first
+    values = indicators.loc[_window(steps, first, last), column].astype(float)
+    return float(values.mean()) if values.notna().any() else float("nan")
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A moment as named in a targets file: ``name``, optional ``column`` and window.
+
+    ``text`` is the name as written (``indicator:patents@11-20``); ``first`` and ``last`` the
+    window of years, ``None`` for the moment's default.
+    """
+
+    text: str
+    name: str
+    column: str | None
+    first: int | None
+    last: int | None
+
+
+def parse_moment(text: str, columns: tuple[str, ...] | None = None) -> Moment:
+    """Read a moment name: ``NAME``, ``NAME@A-B`` or ``NAME@A``, NAME in :data:`MOMENTS` or
+    ``indicator:COLUMN``.
+
+    Args:
+        text: the name as written.
+        columns: the numeric indicator columns of the model, to check ``indicator:COLUMN``.
+
+    Raises:
+        InnoclusterError: an unknown name or column, or a malformed or empty window.
+    """
+    match = _NAME.match(text)
+    if match is None:
+        raise InnoclusterError(
+            f"moment '{text}': expected NAME, NAME@A-B or NAME@A with NAME one of "
+            f"{', '.join(MOMENTS)} or indicator:COLUMN"
+        )
+    name, column = match["name"], None
+    if name.startswith("indicator:"):
+        name, column = "indicator", name.split(":", 1)[1]
+        if columns is not None and column not in columns:
+            raise InnoclusterError(
+                f"moment '{text}': unknown indicator '{column}'; expected one of "
+                f"{', '.join(columns)}"
+            )
+    elif name not in MOMENTS:
+        raise InnoclusterError(
+            f"moment '{text}': unknown moment '{name}'; expected one of {', '.join(MOMENTS)} "
+            "or indicator:COLUMN"
+        )
+    first = None if match["first"] is None else int(match["first"])
+    last = first if match["last"] is None else int(match["last"])
+    if first is not None and (first < 1 or last < first):
+        raise InnoclusterError(f"moment '{text}': expected years 1 <= A <= B in @A-B")
+    return Moment(text, name, column, first, last)
+
+
+def compute(moment: Moment, tables: dict[str, pd.DataFrame], L: float, R: int) -> float:
+    """The value of a moment on a run's tables.
+
+    Args:
+        moment: from :func:`parse_moment`.
+        tables: ``organizations``, ``patents``, ``alliances``, ``indicators`` (the cluster
+            tables; the last step of ``indicators`` closes an open window) and ``panel`` (the
+            firm panel; only ``kpf_rd_elasticity`` reads it).
+        L, R: side of the square (km) and regions per side, for ``patent_gini``.
+    """
+    orgs = tables["organizations"]
+    # The run's last year, which the organizations table alone need not show.
+    final = int(tables["indicators"]["step"].max())
+    window = {"first": moment.first, "last": final if moment.last is None else moment.last}
+    if moment.name == "kpf_rd_elasticity":
+        return kpf_rd_elasticity(tables["panel"], **window)
+    if moment.name == "entry_rate":
+        return entry_rate(orgs, **window)
+    if moment.name == "exit_rate":
+        return exit_rate(orgs, **window)
+    if moment.name == "patent_gini":
+        return patent_gini(tables["patents"], L, R, **window)
+    if moment.name == "alliance_density":
+        return alliance_density(tables["alliances"], orgs, **window)
+    return indicator(tables["indicators"], moment.column, **window)

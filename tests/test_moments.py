@@ -1,0 +1,130 @@
+"""The simulated firm panel and the moments of calibration."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import innocluster as ic
+from innocluster.errors import InnoclusterError
+from innocluster.estimate import moments as M
+from innocluster.estimate.panel import PANEL_COLUMNS, simulate_panel
+
+SMALL = {"population.n_firms": 40, "population.n_institutes": 4, "steps": 10}
+
+
+@pytest.fixture(scope="module")
+def simulated():
+    run, panel = simulate_panel(ic.load_scenario("default", SMALL), seed=5)
+    tables = {n: getattr(run, n) for n in ("organizations", "patents", "alliances", "indicators")}
+    return run, panel, {**tables, "panel": panel}
+
+
+def test_panel_run_is_the_ordinary_run(simulated):
+    run, panel, _ = simulated
+    reference = ic.simulate("default", seed=5, overrides=SMALL)
+    for name, table in reference.tables.items():
+        assert table.equals(run.tables[name]), name
+    assert tuple(panel.columns) == PANEL_COLUMNS
+
+
+def test_panel_counts_add_up(simulated):
+    run, panel, _ = simulated
+    by_year = panel.groupby("year")[["patents", "research_patents", "innovations"]].sum()
+    assert np.array_equal(by_year["patents"].to_numpy(), run.indicators["patents"].to_numpy())
+    assert (by_year["research_patents"] <= by_year["patents"]).all()
+    assert (panel["research_patents"] <= panel["innovations"]).all()
+    assert (panel.loc[panel["rd"] == 0, "innovations"] == 0).all()
+    assert not panel.duplicated(["org_id", "year"]).any()
+
+
+def test_panel_refuses_other_models():
+    with pytest.raises(InnoclusterError, match="cluster model"):
+        simulate_panel("benchmark", seed=0, steps=1)
+    with pytest.raises(InnoclusterError, match="research mechanism is off"):
+        simulate_panel(ic.load_scenario("default", {**SMALL, "mechanisms.research": False}))
+
+
+def test_alliance_density_and_patent_gini_match_the_indicators(simulated):
+    run, _, tables = simulated
+    ind = run.indicators
+    last = ind["alliance_density"].iloc[-1]
+    assert M.compute(M.parse_moment("alliance_density"), tables, 100.0, 10) == pytest.approx(last)
+    mean = ind.loc[ind["step"].between(3, 8), "alliance_density"].mean()
+    assert M.compute(M.parse_moment("alliance_density@3-8"), tables, 100.0, 10) == pytest.approx(
+        mean
+    )
+    for year in (4, 10):
+        value = M.compute(M.parse_moment(f"patent_gini@{year}"), tables, 100.0, 10)
+        expected = ind.loc[ind["step"] == year, "gini_patents_regions"].item()
+        assert value == pytest.approx(expected)
+
+
+def test_indicator_windows(simulated):
+    run, _, tables = simulated
+    patents = run.indicators["patents"].to_numpy()
+    assert M.compute(M.parse_moment("indicator:patents"), tables, 100.0, 10) == patents[-1]
+    window = M.compute(M.parse_moment("indicator:patents@2-5"), tables, 100.0, 10)
+    assert window == pytest.approx(patents[1:5].mean())
+    with pytest.raises(InnoclusterError, match="expected a numeric indicators column"):
+        M.indicator(run.indicators, "phase")
+
+
+def test_entry_and_exit_rates_by_hand():
+    orgs = pd.DataFrame(
+        {
+            "kind": ["firm", "firm", "leader", "firm", "institute", "firm"],
+            "born": [0, 0, 0, 1, 0, 2],
+            "exited": [np.nan, 2, np.nan, 2, np.nan, np.nan],
+        }
+    )
+    # At the start of year 1: the 3 initial producers; of year 2: those plus the entrant of 1.
+    assert M.entry_rate(orgs, 1, 2) == pytest.approx(2 / 7)
+    assert M.exit_rate(orgs, 1, 2) == pytest.approx(2 / 7)
+    assert M.entry_rate(orgs, 1, 1) == pytest.approx(1 / 3)
+    assert M.exit_rate(orgs, 1, 1) == 0.0
+
+
+def test_kpf_rd_elasticity_recovers_a_known_elasticity():
+    rng = np.random.default_rng(3)
+    firms, years = 300, 6
+    rd = rng.lognormal(1.0, 1.0, firms * years)
+    year = np.tile(np.arange(1, years + 1), firms)
+    mu = 0.3 * rd**0.6 * np.exp(0.1 * year)
+    panel = pd.DataFrame(
+        {
+            "org_id": np.repeat(np.arange(firms), years),
+            "year": year,
+            "kind": "firm",
+            "rd": rd,
+            "patents": rng.poisson(mu),
+        }
+    )
+    assert M.kpf_rd_elasticity(panel) == pytest.approx(0.6, abs=0.05)
+    assert np.isnan(M.kpf_rd_elasticity(panel.assign(patents=0)))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("entry", "unknown moment 'entry'"),
+        ("indicator:nope", "unknown indicator 'nope'"),
+        ("entry_rate@5-2", "1 <= A <= B"),
+        ("entry_rate@x", "expected NAME"),
+    ],
+)
+def test_bad_moment_names(text, message):
+    with pytest.raises(InnoclusterError, match=message):
+        M.parse_moment(text, ("patents",))
+
+
+def test_moment_names_parse():
+    moment = M.parse_moment("indicator:patents@11-20", ("patents",))
+    assert (moment.name, moment.column, moment.first, moment.last) == (
+        "indicator",
+        "patents",
+        11,
+        20,
+    )
+    assert M.parse_moment("entry_rate@7").last == 7
