@@ -45,7 +45,6 @@ import json
 import math
 import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -58,7 +57,7 @@ from innocluster.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from machine import describe, format_line  # noqa: E402
+from machine import code_version, describe, format_line  # noqa: E402
 
 RESULTS = HERE / "results"
 TARGET_SECONDS = 120.0
@@ -94,21 +93,6 @@ def scaled_overrides(scale: float, steps: int) -> dict:
         },
         "entrepreneurship": {"m_entry": base.entrepreneurship.m_entry * scale},
         "government": {"exogenous": base.government.exogenous * scale, "zone_regions": zone},
-    }
-
-
-def code_version() -> dict:
-    """The commit measured and the files of ``src/`` that differed from it (a model in flux)."""
-
-    def git(*args: str) -> str:
-        proc = subprocess.run(
-            ["git", *args], cwd=HERE.parent, capture_output=True, text=True, check=False
-        )
-        return proc.stdout.rstrip()
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
-        "modified": git("status", "--porcelain", "--", "src").splitlines(),
     }
 
 

@@ -44,8 +44,7 @@ import duckdb
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_cluster import code_version  # noqa: E402
-from machine import describe, format_line  # noqa: E402
+from machine import code_version, describe, format_line  # noqa: E402
 
 RESULTS = HERE / "results"
 TARGET_MIB = 2048

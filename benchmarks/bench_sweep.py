@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,28 +42,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from machine import describe, format_line  # noqa: E402
+from machine import code_version, describe, format_line  # noqa: E402
 
 RESULTS = HERE / "results"
 TARGET_RATIO = 0.6
 TARGET_EFFICIENCY = 0.85
-
-
-def code_version() -> dict:
-    """The commit measured and the files of ``src/`` that differed from it."""
-
-    def git(*args: str) -> str:
-        try:
-            return subprocess.run(
-                ["git", *args], cwd=HERE, capture_output=True, text=True, check=True
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            return ""
-
-    return {
-        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
-        "modified": git("status", "--porcelain", "--", "src").splitlines(),
-    }
 
 
 def measure(runs: int, serial_runs: int, workers: int, n_firms: int, steps: int) -> dict:

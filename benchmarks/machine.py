@@ -6,6 +6,7 @@ import contextlib
 import importlib
 import os
 import platform
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,3 +63,19 @@ def _blas() -> str:
         return "BLAS threads unknown"
     info = [i for i in threadpool_info() if i.get("user_api") == "blas"]
     return ", ".join(f"{i['internal_api']} ({i['num_threads']} threads)" for i in info) or "no BLAS"
+
+
+def code_version() -> dict:
+    """The commit measured and the files of ``src/`` that differed from it (a model in flux)."""
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(
+            ["git", *args], cwd=Path(__file__).resolve().parents[1], capture_output=True,
+            text=True, check=False,
+        )  # fmt: skip
+        return proc.stdout.rstrip()
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "modified": git("status", "--porcelain", "--", "src").splitlines(),
+    }
