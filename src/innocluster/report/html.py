@@ -8,7 +8,6 @@ its data and no script source of its own. The page is a Jinja2 template
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
@@ -100,12 +99,11 @@ def write_report(folder: str | Path, out: str | Path | None = None) -> tuple[Pat
     else:
         text = render_report(load_cluster(folder))
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=target.parent)
+    # A hidden sibling, renamed over the target: a reader never sees half a page.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{time.monotonic_ns()}.tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    finally:
+        temporary.unlink(missing_ok=True)
     return target, time.perf_counter() - start
