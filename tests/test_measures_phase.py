@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures.phase import diagnose_phase, leave_one_out_median, phase_of
+from innocluster.measures.phase import diagnose_phase, leave_one_out_median, phase_at, phase_of
 
 
 @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=40))
@@ -30,6 +30,19 @@ def test_diagnosis_against_the_other_regions_and_fixed_thresholds():
     assert "knowledge stock 10 is high against 2" in df.loc[0, "evidence"]
     fixed = diagnose_phase([10, 2], [1, 5], reference="thresholds", thresholds=(5, 5))
     assert fixed["action"].tolist() == ["connect", "supply"]  # 5 is not above 5
+
+
+@given(
+    st.lists(st.sampled_from([0.0, 4.0, 5.0, 6.0, 1e3]), min_size=1, max_size=10),
+    st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=1, max_size=10),
+)
+def test_one_cluster_against_thresholds_is_a_row_of_the_diagnosis(knowledge, alliances):
+    # Values on both sides of and at the cut-offs (5, 1): a tie is low in both.
+    n = min(len(knowledge), len(alliances))
+    k, a = np.array(knowledge[:n]), np.array(alliances[:n])
+    table = diagnose_phase(k, a, reference="thresholds", thresholds=(5.0, 1.0))
+    rows = [phase_at(ki, ai, (5.0, 1.0)) for ki, ai in zip(k, a, strict=True)]
+    assert rows == list(zip(table["phase"], table["action"], strict=True))
 
 
 def test_bad_references():

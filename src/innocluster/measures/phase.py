@@ -27,7 +27,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["PHASES", "phase_of", "leave_one_out_median", "diagnose_phase"]
+__all__ = ["PHASES", "phase_of", "phase_at", "leave_one_out_median", "diagnose_phase"]
 
 #: (knowledge high, alliances high) -> (phase, action, recommendation).
 PHASES: dict[tuple[bool, bool], tuple[str, str, str]] = {
@@ -77,6 +77,27 @@ def phase_of(knowledge_high: np.ndarray, alliances_high: np.ndarray) -> tuple[np
     return tuple(
         np.array([row[i] for row in table], dtype=object)[code].astype(str) for i in range(3)
     )
+
+
+def phase_at(
+    knowledge: float, alliances: float, thresholds: tuple[float, float]
+) -> tuple[str, str]:
+    """Phase and action of one cluster whose stocks are scored against fixed cut-offs.
+
+    The same as one row of :func:`diagnose_phase` with ``reference="thresholds"`` (a stock is
+    high when it exceeds its cut-off), without building a table: the simulator diagnoses itself
+    with it every year.
+
+    Args:
+        knowledge: the knowledge stock (any unit the cut-off shares).
+        alliances: the alliance stock.
+        thresholds: the cut-offs ``(knowledge, alliances)``.
+
+    Returns:
+        ``(phase, action)``, e.g. ``("high knowledge, few alliances", "connect")``.
+    """
+    phase, action, _ = PHASES[(bool(knowledge > thresholds[0]), bool(alliances > thresholds[1]))]
+    return phase, action
 
 
 def leave_one_out_median(values: np.ndarray) -> np.ndarray:

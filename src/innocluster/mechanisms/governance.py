@@ -4,7 +4,7 @@ The regime (``governance.regime``) sets the action each year:
 
 - ``none``: nothing; ``supply``, ``connect``, ``platform``: that action every year;
 - ``adaptive``: every ``T_gov`` years (and in year 1) the cluster's phase is diagnosed with the
-  code that diagnoses real data (:func:`innocluster.measures.phase.diagnose_phase`, DESIGN 4.2):
+  code that diagnoses real data (:mod:`innocluster.measures.phase`, DESIGN 4.2):
   the knowledge stock (perpetual-inventory patent stock per 100 organisations) and the
   alliance stock (alliances per organisation) are scored high or low against the fixed
   thresholds ``knowledge_threshold`` and ``alliance_threshold``, and the action the phase calls
@@ -46,7 +46,7 @@ from innocluster.cluster_state import (
     is_producer,
     partner_ids,
 )
-from innocluster.measures.phase import diagnose_phase
+from innocluster.measures.phase import phase_at
 from innocluster.state import State
 
 __all__ = ["step", "diagnose"]
@@ -59,13 +59,7 @@ def diagnose(knowledge: float, alliances: float, scenario: ClusterScenario) -> t
     :func:`~innocluster.cluster_state.cluster_stocks`.
     """
     g = scenario.governance
-    row = diagnose_phase(
-        np.array([knowledge]),
-        np.array([alliances]),
-        reference="thresholds",
-        thresholds=(g.knowledge_threshold, g.alliance_threshold),
-    ).iloc[0]
-    return str(row["phase"]), str(row["action"])
+    return phase_at(knowledge, alliances, (g.knowledge_threshold, g.alliance_threshold))
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
