@@ -154,7 +154,7 @@ def test_network_draws_at_most_max_edges_and_says_so(run_folder):
     assert intermediaries <= set(capped.nodes["org_id"])
 
 
-def test_private_platform_owner_is_the_largest_leader(tmp_path):
+def test_private_platform_owner_is_the_one_the_model_recorded(tmp_path):
     folder = small_run(
         tmp_path,
         steps=8,
@@ -162,11 +162,18 @@ def test_private_platform_owner_is_the_largest_leader(tmp_path):
     )
     data = load_cluster(folder)
     owner, sentence = platform_owner(data)
-    leaders = data.alive(1)
-    leaders = leaders[leaders["kind"] == "leader"]
-    assert owner == leaders.loc[leaders["employees"].idxmax(), "org_id"]
+    assert data.indicators["platform_owner"].dropna().unique().tolist() == [owner]
+    assert data.organizations.set_index("org_id").loc[owner, "kind"] == "leader"
     assert "private platform" in sentence
     assert network_data(data).nodes["owner"].sum() == 1
+    # Tables without the column: the owner is inferred as the model picks it, the largest
+    # leading company (by the employees the table records).
+    data.indicators = data.indicators.drop(columns="platform_owner")
+    inferred, sentence = platform_owner(data)
+    leaders = data.alive(1)
+    leaders = leaders[leaders["kind"] == "leader"]
+    assert inferred == leaders.loc[leaders["employees"].idxmax(), "org_id"]
+    assert "inferred" in sentence
 
 
 def test_real_data_report_says_what_it_lacks(tmp_path):

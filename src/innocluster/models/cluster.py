@@ -160,6 +160,7 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
     row.update(
         {
             "platform_members": int(orgs["member"].sum()),
+            "platform_owner": float(world.platform_owner) if world.platform_owner >= 0 else np.nan,
             "platform_owner_share": flows.get("platform_owner_share", np.nan),
             "seci_socialization": flows.get("seci_socialization", 0.0),
             "seci_externalization": flows.get("seci_externalization", 0.0),
@@ -319,6 +320,7 @@ INDICATORS = (
     _column("alliance_clustering", "", "global clustering (transitivity) of the alliance network"),
     _column("largest_component_share", "", "organisations in the largest connected component"),
     _column("platform_members", "organisations", "members of the knowledge platform", "int64"),
+    _column("platform_owner", "", "org_id of a private platform's owner (NaN: public or none)"),
     _column(
         "platform_owner_share",
         "",

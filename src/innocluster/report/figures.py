@@ -206,8 +206,9 @@ class NetworkData:
 def platform_owner(data: ClusterData) -> tuple[int | None, str]:
     """The platform owner's ``org_id`` (None if none or public) and a sentence on the platform.
 
-    The tables record no owner; for a run with a private platform it is taken as the model's
-    rule picks it (the leading company with most employees when the platform is first built,
+    The cluster model records the owner in its ``platform_owner`` indicator. Without that
+    column, for a run with a private platform, the owner is taken as the model's rule picks it
+    (the leading company with most employees when the platform is first built,
     ``mechanisms/governance.py``), approximated with the employees recorded in the table.
     """
     action = data.column("governance_action")
@@ -219,6 +220,11 @@ def platform_owner(data: ClusterData) -> tuple[int | None, str]:
     first = int(data.years[built[0]])
     if data.scenario.governance.platform_owner == "public":
         return None, f"A public platform (run by government, no owner) was built in step {first}."
+    recorded = data.column("platform_owner")
+    if recorded is not None and np.isfinite(recorded[built[0]]):
+        return int(recorded[built[0]]), (
+            f"A private platform was built in step {first}; its owner is the star."
+        )
     alive = data.alive(first)
     for kinds in (("leader",), PRODUCERS):
         candidates = alive[alive["kind"].isin(kinds)]
