@@ -126,7 +126,8 @@ def _print_frame(frame: pd.DataFrame, title: str | None) -> None:
     table = Table(title=title, show_header=True, header_style="bold")
     for name in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[name])
-        table.add_column(str(name), justify="right" if numeric else "left")
+        # Folded, not cut: every value stays readable in a narrow terminal.
+        table.add_column(str(name), justify="right" if numeric else "left", overflow="fold")
     for row in frame.itertuples(index=False):
         table.add_row(*(cell(None if _missing(v) else _plain(v)) for v in row))
     console.print(table)
