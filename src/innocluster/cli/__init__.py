@@ -5,15 +5,13 @@ One module per group of commands; each registers its commands on the one :data:`
 and leave as one line on standard error with exit code 2, no traceback.
 """
 
-from innocluster.cli import (  # noqa: F401  (they register)
-    calibrate,
-    data,
-    estimate,
-    experiments,
-    measure,
-    report,
-    simulate,
-)
+# The order of registration is the order of `innocluster --help`: from a first run to
+# experiments.
+# isort: off
+from innocluster.cli import simulate, measure, report, data, experiments  # noqa: F401
+from innocluster.cli import estimate, calibrate  # noqa: F401
+
+# isort: on
 from innocluster.cli.common import app
 
 __all__ = ["app"]
