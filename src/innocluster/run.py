@@ -13,10 +13,7 @@ scenario: ``simulate("DIR/scenario.toml", seed=S)`` repeats the run exactly) and
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +29,7 @@ from innocluster.engine import Simulation, run_model
 from innocluster.errors import InnoclusterError
 from innocluster.models import MODELS, ModelSpec
 from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
+from innocluster.staging import staged_folder
 from innocluster.tables import (
     ALLIANCES,
     ORGANIZATIONS,
@@ -98,21 +96,12 @@ class Run:
         interrupted save leaves no half-written table. Files of other names in the folder are
         left alone.
         """
-        target = Path(path)
-        if target.exists() and not target.is_dir():
-            raise InnoclusterError(f"output '{target}' exists and is not a folder")
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".innocluster-", dir=target))
-        try:
+        with staged_folder(path) as staging:
             for name in TABLE_NAMES:
                 write_table(self.tables[name], staging / f"{name}.parquet")
             (staging / "scenario.toml").write_text(scenario_to_toml(self.scenario), "utf-8")
             (staging / "run.json").write_text(json.dumps(self.info, indent=2) + "\n", "utf-8")
-            for item in sorted(staging.iterdir()):
-                os.replace(item, target / item.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return target
+        return Path(path)
 
 
 def simulate(

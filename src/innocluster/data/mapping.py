@@ -77,7 +77,7 @@ def import_csv(
         written = {}
         for name, schema in _SCHEMAS.items():
             frame = tables[name]
-            columns = schema.columns + tuple(c for c in schema.optional if c.name in frame)
+            columns = schema.including(list(frame.columns)).columns
             arrays = {c.name: _column(frame[c.name]) for c in columns}
             write_table(from_arrays(schema, arrays), staged / f"{name}.parquet")
             written[name] = len(frame)

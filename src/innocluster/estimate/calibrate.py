@@ -43,10 +43,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
-import shutil
-import tempfile
-import tomllib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -66,6 +62,8 @@ from innocluster.experiments.execute import dask_client, run_tasks
 from innocluster.models import MODELS
 from innocluster.scenario import Scenario, load_scenario, scenario_to_toml
 from innocluster.sections import Section
+from innocluster.staging import staged_folder
+from innocluster.textfiles import read_toml
 
 __all__ = [
     "CalibrationResult",
@@ -151,7 +149,7 @@ def load_targets(source: str | Path | dict[str, Any], scenario: Scenario) -> Tar
             declared bounds, or a moment name is unknown.
     """
     origin = "targets" if isinstance(source, dict) else f"targets file '{source}'"
-    raw = source if isinstance(source, dict) else _read_toml(Path(source))
+    raw = source if isinstance(source, dict) else read_toml(Path(source), "targets file")
     try:
         parsed = _TargetsFile.model_validate(raw)
     except ValidationError as err:
@@ -195,15 +193,6 @@ def load_targets(source: str | Path | dict[str, Any], scenario: Scenario) -> Tar
         replications=settings.replications,
         seed=settings.seed,
     )
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        raise InnoclusterError(f"targets file '{path}' does not exist")
-    try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
-        raise InnoclusterError(f"targets file '{path}': malformed TOML: {err}") from None
 
 
 def _check_parameter(scenario: Scenario, name: str, low: float, high: float, origin: str) -> None:
@@ -354,23 +343,14 @@ class CalibrationResult:
         Raises:
             InnoclusterError: ``out`` exists and is not a folder.
         """
-        target = Path(out)
-        if target.exists() and not target.is_dir():
-            raise InnoclusterError(f"output '{target}' exists and is not a folder")
-        target.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".innocluster-", dir=target))
-        try:
+        with staged_folder(out) as staging:
             text = json.dumps(self.to_dict(), indent=2) + "\n"
             (staging / "calibration.json").write_text(text, "utf-8")
             self.parameters.to_csv(staging / "parameters.csv", index=False)
             self.moments.to_csv(staging / "moments.csv", index=False)
             self.evaluations.to_csv(staging / "evaluations.csv", index=False)
             (staging / "scenario.toml").write_text(scenario_to_toml(self.scenario), "utf-8")
-            for item in sorted(staging.iterdir()):
-                os.replace(item, target / item.name)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return target
+        return Path(out)
 
 
 class _Search:

@@ -28,7 +28,6 @@ import dataclasses
 import hashlib
 import json
 import math
-import tomllib
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ from innocluster.experiments.store import run_id
 from innocluster.models import MODELS
 from innocluster.scenario import SCENARIO_CLASSES, Scenario, load_scenario
 from innocluster.sections import Section
+from innocluster.textfiles import read_toml
 
 __all__ = [
     "DesignSection",
@@ -269,16 +269,8 @@ def _read(source: str | Path | dict[str, Any]) -> tuple[dict[str, Any], str, Pat
     if isinstance(source, dict):
         return dict(source), "experiment mapping", Path.cwd(), "experiment"
     path = Path(source)
-    origin = f"experiment file '{path}'"
-    if not path.is_file():
-        raise InnoclusterError(f"{origin} does not exist")
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as err:
-        raise InnoclusterError(f"{origin} is not UTF-8 text (byte {err.start})") from None
-    except tomllib.TOMLDecodeError as err:
-        raise InnoclusterError(f"{origin}: malformed TOML: {err}") from None
-    return raw, origin, path.resolve().parent, path.stem
+    raw = read_toml(path, "experiment file")
+    return raw, f"experiment file '{path}'", path.resolve().parent, path.stem
 
 
 def _describe(err: ValidationError) -> str:
