@@ -13,15 +13,15 @@ import innocluster as ic
 SEEDS = range(10)
 
 
-def runs(**overrides) -> tuple[ic.Run, ...]:
-    """The default scenario with ``overrides``, one run per seed in :data:`SEEDS`."""
+def runs(seeds: range = SEEDS, **overrides) -> tuple[ic.Run, ...]:
+    """The default scenario with ``overrides``, one run per seed (default :data:`SEEDS`)."""
     frozen = tuple(
         sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in overrides.items())
     )
-    return _runs(frozen)
+    return _runs(seeds, frozen)
 
 
 @cache
-def _runs(frozen: tuple) -> tuple[ic.Run, ...]:
+def _runs(seeds: range, frozen: tuple) -> tuple[ic.Run, ...]:
     overrides = {k: list(v) if isinstance(v, tuple) else v for k, v in frozen}
-    return tuple(ic.simulate("default", seed=s, overrides=overrides) for s in SEEDS)
+    return tuple(ic.simulate("default", seed=s, overrides=overrides) for s in seeds)

@@ -13,31 +13,54 @@ from tests.default_runs import SEEDS, runs
 import innocluster as ic
 from innocluster.cluster_state import INSTITUTE, knowledge_stock, region_of
 from innocluster.engine import run_model
-from innocluster.measures.inequality import gini
+from innocluster.measures.concentration import rarefied_gini
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
 
 
-def patent_gini(run: ic.Run, first: int, last: int) -> float:
-    """Gini of the patents filed in steps first..last over the 10 x 10 regions."""
-    p = run.patents
-    p = p[(p.year >= first) & (p.year <= last)]
-    regions = region_of(p.x.to_numpy(), p.y.to_numpy(), 100.0, 10)
-    return gini(np.bincount(regions, minlength=100).astype(float))
+def region_counts(patents, years) -> np.ndarray:
+    """Patents filed in the given years per region of the 10 x 10 grid, ``(100,)``."""
+    p = patents[patents.year.isin(years)]
+    return np.bincount(region_of(p.x.to_numpy(), p.y.to_numpy(), 100.0, 10), minlength=100)
+
+
+def paired_concentration(a: np.ndarray, b: np.ndarray, seed: int) -> tuple[float, float]:
+    """Gini of two patent counts over regions, both rarefied to the smaller count.
+
+    A Gini over 100 regions rises as the count falls (400 random patents give about 0.28,
+    900 about 0.19), so samples of different sizes are compared at a common size.
+    """
+    size = int(min(a.sum(), b.sum()))
+    return rarefied_gini(a, size, seed=seed), rarefied_gini(b, size, seed=seed)
+
+
+CLAIM_1_SEEDS = range(20)
+WINDOW = range(46, 51)
 
 
 def test_spinoffs_and_spillover_concentrate_patents_in_space():
     # Uniform start; patents of steps 46-50 (one window around step 50, enough patents for a
-    # stable Gini). Measured means: 0.58 on against 0.55 off, higher in 9 of 10 seeds.
-    on = [patent_gini(r, 46, 50) for r in runs(steps=50)]
-    off = [
-        patent_gini(r, 46, 50)
-        for r in runs(steps=50, **{"mechanisms.spillover": False, "p_spin": 0.0, "p_academic": 0.0})
-    ]
-    assert np.mean(on) > np.mean(off) + 0.02
-    assert sum(a > b for a, b in zip(on, off, strict=True)) >= 9
+    # stable Gini). The effect is small against the spread between seeds once congestion caps
+    # the clusters, so this claim uses 20 seeds. Measured: 0.49 on against 0.47 off, higher in
+    # 18 of 20 seeds (docs/model.md).
+    off_overrides = {"mechanisms.spillover": False, "p_spin": 0.0, "p_academic": 0.0}
+    on, off = np.array(
+        [
+            paired_concentration(
+                region_counts(a.patents, WINDOW), region_counts(b.patents, WINDOW), s
+            )
+            for s, a, b in zip(
+                CLAIM_1_SEEDS,
+                runs(CLAIM_1_SEEDS, steps=50),
+                runs(CLAIM_1_SEEDS, steps=50, **off_overrides),
+                strict=True,
+            )
+        ]
+    ).T
+    assert on.mean() > off.mean() + 0.015
+    assert (on > off).sum() >= 15
 
 
 def test_industry_life_cycle_rises_peaks_and_shakes_out_while_output_grows():
@@ -76,38 +99,37 @@ def test_firm_sizes_become_right_skewed_at_maturity():
 def stage_concentration(run: ic.Run, seed: int) -> dict[str, float]:
     """Gini of patents and of production over the regions, in emergence and growth and after.
 
-    Patents: equal-size samples of the two stages' patents (a Gini over 100 regions rises as
-    the count falls). Production: the mean over the stage's steps of the Gini of producers'
-    employees (``gini_employment_regions``).
+    Patents: the two stages' patent counts per region, rarefied to the smaller count. Production:
+    the mean over the stage's steps of the Gini of producers' employees
+    (``gini_employment_regions``).
     """
     ind = run.indicators
     stage = lifecycle_stage(ind.n_firms.to_numpy(), ind.entries.to_numpy(), ind.exits.to_numpy())
     early = np.isin(stage, ["emergence", "growth"])
     late = np.isin(stage, ["maturity", "shakeout", "decline"])
     steps, production = ind.step.to_numpy(), ind.gini_employment_regions.to_numpy()
-    p = run.patents
-    in_early, in_late = p[p.year.isin(steps[early])], p[p.year.isin(steps[late])]
-    m = min(len(in_early), len(in_late))
-    rng = np.random.default_rng(seed)
-    out = {"production_early": production[early].mean(), "production_late": production[late].mean()}
-    for name, sample in (("early", in_early), ("late", in_late)):
-        chosen = sample.iloc[rng.choice(len(sample), m, replace=False)]
-        regions = region_of(chosen.x.to_numpy(), chosen.y.to_numpy(), 100.0, 10)
-        out[f"patents_{name}"] = gini(np.bincount(regions, minlength=100).astype(float))
-    return out
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="not reproduced yet: in this model innovation concentrates as the cluster forms "
-    "(equal-size patent samples: mean Gini 0.42 in emergence and growth, 0.54 after); "
-    "see docs/model.md, 'Behaviour the model shows'",
-)
-def test_innovation_is_more_concentrated_early_than_at_maturity():
-    found = [stage_concentration(run, seed) for seed, run in zip(SEEDS, runs(), strict=True)]
-    assert np.mean([f["patents_early"] for f in found]) > np.mean(
-        [f["patents_late"] for f in found]
+    patents_early, patents_late = paired_concentration(
+        region_counts(run.patents, steps[early]),
+        region_counts(run.patents, steps[late]),
+        seed,
     )
+    return {
+        "patents_early": patents_early,
+        "patents_late": patents_late,
+        "production_early": production[early].mean(),
+        "production_late": production[late].mean(),
+    }
+
+
+def test_innovation_is_more_concentrated_early_than_at_maturity():
+    # Audretsch and Feldman (1996b): innovation clusters in emergence and growth and disperses
+    # in maturity, as congestion replaces the benefits of agglomeration. Measured: 0.42 early
+    # against 0.38 late, lower in 10 of 10 seeds (docs/model.md).
+    found = [stage_concentration(run, seed) for seed, run in zip(SEEDS, runs(), strict=True)]
+    early = np.array([f["patents_early"] for f in found])
+    late = np.array([f["patents_late"] for f in found])
+    assert early.mean() > late.mean() + 0.02
+    assert (early > late).sum() >= 8
 
 
 def test_innovation_disperses_against_production_at_maturity():

@@ -19,6 +19,7 @@ from innocluster.measures.concentration import (
     locational_gini,
     maurel_sedillot,
     plant_herfindahl,
+    rarefied_gini,
 )
 from innocluster.measures.inequality import gini
 
@@ -268,3 +269,60 @@ def test_errors_name_the_parameter():
         ellison_glaeser([1.0, 2.0], [0, 1], aggregate=[1, 1, 1, 1, 1], n_regions=2)
     with pytest.raises(InnoclusterError, match="'sizes' parameter of plant_herfindahl"):
         plant_herfindahl([1.0, np.nan])
+
+
+def test_rarefied_gini_at_the_full_size_is_the_plain_gini():
+    counts = np.array([0, 3, 7, 1, 0, 12, 2])
+    assert rarefied_gini(counts, int(counts.sum()), draws=3) == pytest.approx(gini(counts))
+
+
+def test_rarefied_gini_removes_the_small_sample_bias_between_sample_sizes():
+    # The same uniform process over 100 regions, observed with 400 and with 4,000 events:
+    # the plain Gini differs by sampling alone; rarefied to 400 events both agree.
+    rng = np.random.default_rng(3)
+    small = np.bincount(rng.integers(0, 100, 400), minlength=100)
+    large = np.bincount(rng.integers(0, 100, 4000), minlength=100)
+    assert gini(small) > gini(large) + 0.15
+    assert rarefied_gini(large, 400) == pytest.approx(gini(small), abs=0.03)
+    # Against an independent Monte Carlo: labels drawn without replacement.
+    labels = np.repeat(np.arange(100), large)
+    direct = np.mean(
+        [
+            gini(np.bincount(rng.choice(labels, 400, replace=False), minlength=100))
+            for _ in range(300)
+        ]
+    )
+    assert rarefied_gini(large, 400, draws=300) == pytest.approx(direct, abs=0.005)
+
+
+@given(
+    arrays(np.int64, st.integers(2, 30), elements=st.integers(0, 50)),
+    st.floats(0.01, 1.0),
+    st.integers(0, 2**31),
+)
+@settings(max_examples=60, deadline=None)
+def test_rarefied_gini_is_a_gini_and_repeatable(counts, share, seed):
+    assume(counts.sum() > 0)
+    size = max(1, int(share * counts.sum()))
+    value = rarefied_gini(counts, size, draws=20, seed=seed)
+    assert 0.0 <= value < 1.0
+    assert value == rarefied_gini(counts, size, draws=20, seed=seed)
+    # All events in one region stay there whatever is drawn.
+    one = np.zeros_like(counts)
+    one[0] = counts.sum()
+    assert rarefied_gini(one, size, draws=5, seed=seed) == pytest.approx(gini(one))
+
+
+@pytest.mark.parametrize(
+    ("counts", "size", "match"),
+    [
+        (np.array([1.5, 2.0]), 1, "integers"),
+        (np.array([[1, 2]]), 1, "shape"),
+        (np.array([-1, 3]), 1, "non-negative"),
+        (np.array([1, 2]), 4, r"\[1, 3\]"),
+        (np.array([1, 2]), 0, r"\[1, 3\]"),
+    ],
+)
+def test_rarefied_gini_rejects_bad_input(counts, size, match):
+    with pytest.raises(InnoclusterError, match=match):
+        rarefied_gini(counts, size)

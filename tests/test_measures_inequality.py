@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from innocluster.measures import gini
+from innocluster.measures import gini, gini_rows
 
 
 def test_known_values():
@@ -24,3 +24,9 @@ def test_equals_the_mean_absolute_difference_definition(values):
     expected = np.abs(v[:, None] - v[None, :]).sum() / (2 * len(v) ** 2 * v.mean())
     assert gini(v) == pytest.approx(expected, abs=1e-12)
     assert gini(v[::-1] * 7) == pytest.approx(expected, abs=1e-12)  # order and scale free
+
+
+@given(st.lists(st.lists(st.integers(0, 100), min_size=5, max_size=5), min_size=1, max_size=8))
+def test_gini_rows_is_gini_of_each_row(rows):
+    v = np.array(rows, dtype=float)
+    assert gini_rows(v) == pytest.approx([gini(row) for row in v], abs=1e-12)

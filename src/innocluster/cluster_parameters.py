@@ -334,6 +334,16 @@ class MarketParams(Section):
         0.0, "share of demand lost per year after decline_start", "1/year", ge=0.0, le=1.0
     )
     productivity: float = parameter(1.0, "output per employee", "units/person/year", gt=0.0)
+    congestion: float = parameter(
+        0.35,
+        "elasticity of unit cost to crowding (a region's output over the mean region's), "
+        "above the mean",
+        "",
+        "Audretsch and Feldman (1996, RIO): congestion replaces agglomeration benefits late; "
+        "Combes, Duranton and Gobillon (2019)",
+        ge=0.0,
+        le=2.0,
+    )
     unit_cost: float = parameter(1.0, "unit cost of a firm at start", "MU/unit", gt=0.0)
     fixed_cost: float = parameter(1.0, "fixed cost of a firm", "MU/year", ge=0.0)
     hiring: float = parameter(

@@ -76,6 +76,8 @@ class World:
             share of process innovations (market writes, research reads).
         price: market price per quality-weighted unit of the step, MU (market).
         revenue: total revenue of firms and leaders in the last market step, MU (market).
+        congestion: float ``(R * R,)``, unit-cost multiplier of each region from crowding in
+            the last market step, >= 1 (market writes, entrepreneurship reads).
         strategic: bool ``(D,)``, the strategic fields of targeted subsidies (government).
         zone: bool ``(R * R,)``, regions of the planned zone (government).
         location_weight: float ``(R * R,)``, multiplier of entrants' location choice (government).
@@ -99,6 +101,7 @@ class World:
     maturity: float = 0.0
     price: float = float("nan")
     revenue: float = 0.0
+    congestion: np.ndarray = field(default_factory=lambda: np.zeros(0))
     strategic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     zone: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     location_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
@@ -122,6 +125,8 @@ class World:
             self.zone = np.zeros(self.regions, dtype=bool)
         if len(self.location_weight) == 0:
             self.location_weight = np.ones(self.regions)
+        if len(self.congestion) == 0:
+            self.congestion = np.ones(self.regions)
 
 
 def organisation_fields(D: int) -> list[FieldSpec]:

@@ -13,6 +13,7 @@ from typing import Any
 #: Public name -> the submodule that defines it.
 _EXPORTS = {
     "gini": "inequality",
+    "gini_rows": "inequality",
     "Diagnosis": "diagnosis",
     "MechanismRules": "diagnosis",
     "diagnose": "diagnosis",
@@ -65,6 +66,7 @@ _EXPORTS = {
     "locational_gini": "concentration",
     "maurel_sedillot": "concentration",
     "plant_herfindahl": "concentration",
+    "rarefied_gini": "concentration",
     "IslandWarning": "weights",
     "distance_band": "weights",
     "grid_centroids": "weights",

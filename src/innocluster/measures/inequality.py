@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["gini"]
+__all__ = ["gini", "gini_rows"]
 
 
 def gini(values: np.ndarray) -> float:
@@ -22,9 +22,21 @@ def gini(values: np.ndarray) -> float:
         Gini, C. (1912) *Variabilita e mutabilita*. Bologna: Tipografia di Paolo Cuppini.
         Krugman, P. (1991) *Geography and Trade*, MIT Press (the locational Gini over regions).
     """
-    v = np.sort(np.asarray(values, dtype=np.float64).ravel())
-    n, total = len(v), float(v.sum())
-    if n == 0 or total == 0.0:
-        return 0.0
+    v = np.asarray(values, dtype=np.float64).ravel()
+    return float(gini_rows(v[None, :])[0])
+
+
+def gini_rows(values: np.ndarray) -> np.ndarray:
+    """Gini coefficient of each row of non-negative values, ``(M, N)`` to ``(M,)``.
+
+    The formula and conventions of :func:`gini`, vectorised over rows (for instance many
+    random draws of counts over the same ``N`` regions).
+    """
+    v = np.sort(np.asarray(values, dtype=np.float64), axis=1)
+    n = v.shape[1]
+    total = v.sum(axis=1)
+    if n == 0:
+        return np.zeros(v.shape[0])
     ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float(np.dot(2.0 * ranks - n - 1.0, v) / (n * total))
+    weighted = v @ (2.0 * ranks - n - 1.0)
+    return np.divide(weighted, n * total, out=np.zeros(v.shape[0]), where=total > 0)

@@ -23,14 +23,15 @@ they start with ``founders`` employees.
 A founder has ``Exponential(wealth)`` wealth; while the grant pool lasts, the first founders in
 line receive a start-up grant of ``grant_size``. A founder enters when wealth plus grant covers
 ``entry_cost * (1 - entry_cost_cut)`` and its first year promises a profit at the last market
-price: ``(price * quality * (1 - rd_share) - unit_cost) * productivity * team > fixed_cost``
+price and the last congestion multiplier ``c_r`` of its region (market):
+``(price * quality * (1 - rd_share) - unit_cost * c_r) * productivity * team > fixed_cost``
 with ``team`` the founding employees (entry is always possible before the market has a price).
 The new firm's capital is what is left after the entry cost.
 
 Reads ``kind, x, y, region, tacit, explicit, employees, unit_cost, quality`` and the world's
-``Q``, ``price``, ``location_weight``, ``grant_pool``. Adds firms (with ``parent``), lowers the
-parents' ``employees``, spends ``grant_pool``. Flows: ``entries`` (all new firms),
-``spinoffs`` (of which from a parent), ``grants_paid``.
+``Q``, ``price``, ``congestion``, ``location_weight``, ``grant_pool``. Adds firms (with
+``parent``), lowers the parents' ``employees``, spends ``grant_pool``. Flows: ``entries`` (all
+new firms), ``spinoffs`` (of which from a parent), ``grants_paid``.
 """
 
 from __future__ import annotations
@@ -105,7 +106,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     wealth = rng.exponential(e.wealth, founders)
     # Expected first-year profit at the last price; a NaN price (no market yet) is no obstacle.
     m = scenario.market
-    margin = world.price * quality * (1.0 - scenario.research.rd_share) - cost
+    local_cost = cost * world.congestion[region_of(x, y, space.L, space.R)]
+    margin = world.price * quality * (1.0 - scenario.research.rd_share) - local_cost
     viable = ~(margin * team * m.productivity - m.fixed_cost <= 0.0)
     grants = min(int(world.grant_pool // scenario.government.grant_size), founders)
     in_line = np.cumsum(viable) <= grants

@@ -13,8 +13,13 @@ capacity ``q_i = productivity * employees_i`` and sells its quality-weighted out
 price that clears demand: ``price = demand / sum_j quality_j q_j`` per quality unit, so
 ``revenue_i = price * quality_i * q_i``. Profit is::
 
-    profit_i = revenue_i - unit_cost_i q_i - (fixed_cost - relief_i) - rd_share revenue_i
+    profit_i = revenue_i - unit_cost_i c_r(i) q_i - (fixed_cost - relief_i) - rd_share revenue_i
 
+with the congestion multiplier of the firm's region ``c_r = max(crowding_r, 1)^congestion``,
+``crowding_r = output_r / (sum_s output_s / R^2)`` the region's output over the mean region's:
+land, wages and local inputs cost more where production crowds (Combes, Duranton and Gobillon
+2019), and the mature stage's thin margins make these costs decide who survives, so the
+agglomeration benefits of the early stages give way to congestion (Audretsch and Feldman 1996).
 Profit adds to capital. Employment grows with the profit margin::
 
     E_i <- E_i (1 + clip(hiring * profit_i / revenue_i, -max_growth, max_growth))
@@ -24,8 +29,9 @@ no employees left, exits. Early on demand outgrows capacity, prices are high and
 the survivors' process innovations cut their costs and they expand, the price falls below the
 costs of the laggards and of new entrants: the shakeout.
 
-Reads ``kind, employees, quality, unit_cost, relief`` and the world's ``demand_factor``. Writes
-``revenue, capital, employees``, the world's ``demand``, ``maturity``, ``price``, ``revenue``;
+Reads ``kind, region, employees, quality, unit_cost, relief`` and the world's
+``demand_factor``. Writes ``revenue, capital, employees``, the world's ``demand``,
+``maturity``, ``price``, ``revenue``, ``congestion`` (the multipliers ``c_r``);
 removes exiting organisations (and their alliances). Flows: ``output`` (units), ``exits``.
 """
 
@@ -39,7 +45,7 @@ from innocluster.cluster_parameters import ClusterScenario
 from innocluster.cluster_state import is_producer
 from innocluster.state import State
 
-__all__ = ["step", "demand"]
+__all__ = ["step", "demand", "congestion"]
 
 
 def demand(t: int, scenario: ClusterScenario) -> float:
@@ -49,6 +55,21 @@ def demand(t: int, scenario: ClusterScenario) -> float:
     if m.decline_start > 0 and t > m.decline_start:
         level *= (1.0 - m.decline) ** (t - m.decline_start)
     return level
+
+
+def congestion(region: np.ndarray, output: np.ndarray, scenario: ClusterScenario) -> np.ndarray:
+    """Unit-cost multiplier of each region, ``(R * R,)``, >= 1 (see the module docstring).
+
+    Args:
+        region: region of each producer, ``(n,)``.
+        output: each producer's output, units/year ``(n,)``.
+    """
+    regions = scenario.space.R**2
+    per_region = np.bincount(region, weights=output, minlength=regions)
+    mean = per_region.sum() / regions
+    if mean <= 0:
+        return np.ones(regions)
+    return np.maximum(per_region / mean, 1.0) ** scenario.market.congestion
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
@@ -64,9 +85,10 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     total = supply.sum()
     world.price = world.demand / total if total > 0 else float("nan")
     revenue = world.demand * supply / total if total > 0 else np.zeros(len(producer))
+    world.congestion = congestion(orgs["region"][producer], q, scenario)
     profit = (
         revenue * (1.0 - scenario.research.rd_share)
-        - orgs["unit_cost"][producer] * q
+        - orgs["unit_cost"][producer] * world.congestion[orgs["region"][producer]] * q
         - (m.fixed_cost - orgs["relief"][producer])
     )
     orgs["revenue"][producer] = revenue
