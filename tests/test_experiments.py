@@ -38,6 +38,7 @@ from innocluster.experiments import (
     sweep,
 )
 from innocluster.experiments.compare import _welch, mean_interval
+from innocluster.experiments.execute import run_tasks
 
 SMALL = {"n0": 200}
 
@@ -166,6 +167,24 @@ def reference(tmp_path_factory, client):
     result = sweep(load_experiment(_spec(tmp)), client=client)
     assert result.ran == 8 and result.failed.empty
     return _results(tmp / "out")
+
+
+def _numba_threads() -> int:
+    import numba
+
+    return numba.get_num_threads()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: numba has one thread anyway")
+def test_a_task_runs_with_one_numba_thread_whatever_the_worker_environment():
+    # Workers started without NUMBA_NUM_THREADS=1 (a user's cluster, or a worker whose main
+    # module loaded numba before the variable was read) still run each task on one thread.
+    from dask.distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=":0") as cluster:
+        with Client(cluster) as plain:
+            assert max(plain.run(_numba_threads).values()) > 1
+            assert run_tasks(plain, _numba_threads, [()]) == [1]
 
 
 @pytest.mark.parametrize("workers", [1, pytest.param(8, marks=pytest.mark.slow)])

@@ -113,11 +113,18 @@ def _one_thread() -> Iterator[None]:
         numba.set_num_threads(before)
 
 
+def _one_thread_task(function: Callable[..., Any], *args: Any) -> Any:
+    # A task runs with one numba thread: parallelism is across tasks, one per core. The
+    # workers' NUMBA_NUM_THREADS comes too late when a worker process re-imports a main module
+    # that has already loaded numba (the command line's), so the limit is also set here.
+    with _one_thread():
+        return function(*args)
+
+
 def _indicators(scenario: Scenario, seed: int) -> pa.Table:
     from innocluster.run import simulate
 
-    with _one_thread():
-        return simulate(scenario, seed=seed).tables["indicators"]
+    return simulate(scenario, seed=seed).tables["indicators"]
 
 
 def run_to_file(
@@ -167,6 +174,8 @@ def run_tasks(
 ) -> list[Any]:
     """Submit ``function(*arguments[i])`` for every ``i`` and gather the results in order.
 
+    Each task runs with one numba thread (tasks run in parallel, one per worker thread).
+
     ``on_result(i, result)`` is called as each task finishes (in completion order). A task
     whose worker dies is run again elsewhere by Dask; a task that keeps killing workers, or
     raises, gives its exception as its result.
@@ -174,7 +183,9 @@ def run_tasks(
     from dask.distributed import as_completed
 
     futures = [
-        client.submit(function, *args, key=None if keys is None else keys[i], pure=False)
+        client.submit(
+            _one_thread_task, function, *args, key=None if keys is None else keys[i], pure=False
+        )
         for i, args in enumerate(arguments)
     ]
     index = {future.key: i for i, future in enumerate(futures)}
