@@ -82,10 +82,19 @@ def _number(value: float) -> str:
     return "-" if not math.isfinite(value) else f"{value:.4g}"
 
 
+def _table(title: str, first: str, *numbers: str) -> Table:
+    # A name column, then numbers; long names fold instead of being cut in narrow terminals.
+    table = Table(title=title, header_style="bold")
+    table.add_column(first, overflow="fold")
+    for name in numbers:
+        table.add_column(name, justify="right", overflow="fold")
+    return table
+
+
 def _print_result(result: CalibrationResult) -> None:
-    table = Table(title="calibrated parameters", header_style="bold")
-    for name in ("parameter", "estimate", "std. error", "95% CI", "range", "start"):
-        table.add_column(name, justify="left" if name == "parameter" else "right")
+    table = _table(
+        "calibrated parameters", "parameter", "estimate", "std. error", "95% CI", "range", "start"
+    )
     for row in result.parameters.itertuples(index=False):
         table.add_row(
             row.parameter,
@@ -96,9 +105,7 @@ def _print_result(result: CalibrationResult) -> None:
             _number(row.start),
         )
     console.print(table)
-    table = Table(title="moments", header_style="bold")
-    for name in ("moment", "target", "simulated", "s.d.", "weight", "contribution"):
-        table.add_column(name, justify="left" if name == "moment" else "right")
+    table = _table("moments", "moment", "target", "simulated", "s.d.", "weight", "contribution")
     for row in result.moments.itertuples(index=False):
         table.add_row(
             row.moment,
