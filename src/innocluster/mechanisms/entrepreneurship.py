@@ -106,7 +106,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     wealth = rng.exponential(e.wealth, founders)
     # Expected first-year profit at the last price; a NaN price (no market yet) is no obstacle.
     m = scenario.market
-    local_cost = cost * world.congestion[region_of(x, y, space.L, space.R)]
+    region = region_of(x, y, space.L, space.R)
+    local_cost = cost * world.congestion[region]
     margin = world.price * quality * (1.0 - scenario.research.rd_share) - local_cost
     viable = ~(margin * team * m.productivity - m.fixed_cost <= 0.0)
     grants = min(int(world.grant_pool // scenario.government.grant_size), founders)
@@ -127,7 +128,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
             kind=np.full(count, FIRM, dtype=np.int8),
             x=x[enter],
             y=y[enter],
-            region=region_of(x[enter], y[enter], space.L, space.R),
+            region=region[enter],
             tacit=tacit[enter],
             capital=(wealth + grant - fee)[enter],
             employees=team[enter],
