@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results" / "geography-measures.md")
     args = parser.parse_args()
 
-    from innocluster.measures.autocorrelation import geary, getis_ord_local, moran, moran_local
+    from innocluster.measures import geary, getis_ord_local, moran, moran_local
     from innocluster.measures.concentration import ellison_glaeser, maurel_sedillot
     from innocluster.measures.weights import grid_contiguity
 

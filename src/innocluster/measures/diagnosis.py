@@ -38,9 +38,9 @@ import pandas as pd
 
 from innocluster.data.files import load_tables
 from innocluster.errors import InnoclusterError
-from innocluster.measures.autocorrelation import moran
 from innocluster.measures.knowledge import DEPRECIATION, patent_stock
 from innocluster.measures.lifecycle import lifecycle_stage
+from innocluster.measures.moran_i import moran
 from innocluster.measures.phase import diagnose_phase
 from innocluster.measures.weights import knn
 from innocluster.textfiles import read_toml

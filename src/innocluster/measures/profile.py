@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innocluster.measures.autocorrelation import moran
 from innocluster.measures.complexity import complexity_indices
 from innocluster.measures.concentration import ellison_glaeser, hoover, locational_gini
 from innocluster.measures.diagnosis import _frames, _life_cycle, diagnose
 from innocluster.measures.knowledge import alliance_stock, patent_stock
+from innocluster.measures.moran_i import moran
 from innocluster.measures.network import network_summary
 from innocluster.measures.technology import diversity, entropy, specialisation, ubiquity
 from innocluster.measures.weights import knn

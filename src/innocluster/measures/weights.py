@@ -1,9 +1,10 @@
 """Spatial weights between regions, as ``scipy.sparse`` CSR matrices.
 
-The spatial statistics of :mod:`innocluster.measures.autocorrelation` need to know which regions
-neighbour which, and how much each neighbour counts. This module builds that matrix ``W``
-(``W[i, j] > 0`` when region ``j`` is a neighbour of region ``i``; the diagonal is zero) in the
-three usual ways:
+The spatial statistics (:mod:`~innocluster.measures.moran_i`,
+:mod:`~innocluster.measures.geary_c`, :mod:`~innocluster.measures.getis_ord_g`) need to know
+which regions neighbour which, and how much each neighbour counts. This module builds that
+matrix ``W`` (``W[i, j] > 0`` when region ``j`` is a neighbour of region ``i``; the diagonal is
+zero) in the three usual ways:
 
 - contiguity on the ``R x R`` grid of regions that the simulator uses (regions numbered
   ``row * R + col``, as :func:`innocluster.space.cell_of` numbers them): rook (shared edge) or
@@ -227,7 +228,7 @@ def transform_weights(w: sp.spmatrix | np.ndarray, how: str = "r") -> sp.csr_mat
         raise InnoclusterError(
             f"The 'how' parameter of transform_weights must be one of 'r', 'b', 'o'; got {how!r}"
         )
-    return _apply_transform(as_weights(w, "transform_weights"), how)
+    return apply_transform(as_weights(w, "transform_weights"), how)
 
 
 def islands(w: sp.spmatrix | np.ndarray) -> np.ndarray:
@@ -274,7 +275,12 @@ def as_weights(w: sp.spmatrix | np.ndarray, caller: str, n: int | None = None) -
     return m
 
 
-def _apply_transform(w: sp.csr_matrix, how: str) -> sp.csr_matrix:
+def apply_transform(w: sp.csr_matrix, how: str) -> sp.csr_matrix:
+    """:func:`transform_weights` of weights already checked by :func:`as_weights` (a new matrix).
+
+    ``how`` must be one of :data:`TRANSFORMS`; the statistics check it first, with their own
+    name in the message.
+    """
     w = w.copy()
     if how == "b":
         w.data[:] = 1.0

@@ -1,11 +1,14 @@
-"""Spatial autocorrelation: PySAL esda on Columbus, exhaustive permutations, and properties.
+"""Spatial autocorrelation, what the statistics share: permutations, p-values, seeds, checks.
 
-Three independent checks:
+Tests of :mod:`innocluster.measures._inference` and of the properties every statistic
+(Moran's I, Geary's C, Getis-Ord G, local Moran, local G) owes to it, in three independent
+checks:
 
-- against esda/libpysal on the Columbus data that libpysal ships (no download): statistics and
-  analytical moments to 1e-9, and the permutation distributions with the *same* permutations
-  (esda's draws replayed through innocluster's code), plus an agreement in distribution of the
-  pseudo p-values drawn with each library's own generator;
+- against esda/libpysal on the Columbus data that libpysal ships (no download): the pseudo
+  p-values drawn with each library's own generator agree in distribution (the statistics and
+  the replayed permutations of each family are in ``test_measures_moran_i.py``,
+  ``test_measures_geary_c.py`` and ``test_measures_getis_ord_g.py``, which share the Columbus
+  fixture and the brute-force example defined here);
 - against the published formulas computed by brute force: the moments under randomisation are
   the mean and variance over *all* permutations of a small example (720 of them), under
   normality a Monte Carlo over normal samples;
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import warnings
 
 import numpy as np
 import pytest
@@ -25,34 +27,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures import autocorrelation as ac
-from innocluster.measures.autocorrelation import (
-    geary,
-    getis_ord,
-    getis_ord_local,
-    moran,
-    moran_local,
-    pseudo_p_value,
-)
+from innocluster.measures import _inference as inference
+from innocluster.measures._inference import pseudo_p_value
+from innocluster.measures.geary_c import geary
+from innocluster.measures.getis_ord_g import getis_ord, getis_ord_local
+from innocluster.measures.moran_i import moran, moran_local
 from innocluster.measures.weights import (
     IslandWarning,
     as_weights,
     distance_band,
     grid_contiguity,
-    knn,
     transform_weights,
 )
 
 P = 199  # permutations in the esda comparisons
-
 
 # ----------------------------------------------------------------------------------------------
 # Columbus, with esda
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def columbus():
+def load_columbus():
+    """The Columbus data, its weights and the two libraries (skips without them)."""
     libpysal = pytest.importorskip("libpysal")
     esda = pytest.importorskip("esda")
     from libpysal import examples
@@ -62,6 +58,11 @@ def columbus():
     assert gal.id_order == [str(i) for i in dbf.by_col("POLYID")]
     data = {name: np.array(dbf.by_col(name), dtype=float) for name in ("CRIME", "HOVAL", "INC")}
     return {"libpysal": libpysal, "esda": esda, "gal": gal, "w": gal.sparse.copy(), **data}
+
+
+@pytest.fixture(scope="module")
+def columbus():
+    return load_columbus()
 
 
 def fresh(columbus):
@@ -89,111 +90,6 @@ def esda_local_sims(stat_func, z: np.ndarray, w: sp.csr_matrix, ids, scaling) ->
         weights_i = np.concatenate([[w[i, i]], row.data[row.indices != i]])
         sims.append(stat_func.py_func(i, z, ids, weights_i, scaling))
     return np.array(sims).T
-
-
-@pytest.mark.parametrize("variable", ["CRIME", "HOVAL"])
-@pytest.mark.parametrize("transformation", ["r", "b"])
-def test_moran_matches_esda(columbus, variable, transformation):
-    esda, y, n = columbus["esda"], columbus[variable], 49
-    np.random.seed(12345)  # noqa: NPY002 -- esda draws from the global state
-    theirs = esda.Moran(y, fresh(columbus), transformation=transformation, permutations=P)
-    ours = moran(y, columbus["w"], transform=transformation, permutations=0)
-    for name in ("I", "EI", "VI_norm", "seI_norm", "z_norm", "p_norm", "VI_rand", "z_rand"):
-        assert getattr(ours, name) == pytest.approx(getattr(theirs, name), rel=1e-9, abs=1e-12)
-    assert ours.p_rand == pytest.approx(theirs.p_rand, rel=1e-9, abs=1e-15)
-    # The same permutations through our code give the same reference distribution.
-    stat = ac._GlobalStat(
-        "moran", transform_weights(columbus["w"], transformation), n / (theirs.w.s0 * theirs.z2ss)
-    )
-    sim = stat(y - y.mean(), legacy_permutations(12345, n, P))
-    np.testing.assert_allclose(sim, theirs.sim, rtol=1e-9, atol=1e-12)
-    n_ge = int((sim >= ours.I).sum())
-    assert theirs.p_sim == pytest.approx((min(n_ge, P - n_ge) + 1) / (P + 1))
-
-
-def test_geary_matches_esda(columbus):
-    esda, y, n = columbus["esda"], columbus["CRIME"], 49
-    np.random.seed(7)  # noqa: NPY002 -- esda draws from the global state
-    theirs = esda.Geary(y, fresh(columbus), transformation="r", permutations=P)
-    ours = geary(y, columbus["w"], permutations=0)
-    for name in ("C", "EC", "VC_norm", "seC_norm", "z_norm", "VC_rand", "seC_rand", "z_rand"):
-        assert getattr(ours, name) == pytest.approx(getattr(theirs, name), rel=1e-9, abs=1e-12)
-    # esda's analytical p-values of Geary's C are one-sided in the observed direction.
-    assert ours.p_norm == pytest.approx(2 * theirs.p_norm, rel=1e-9)
-    less = geary(y, columbus["w"], permutations=0, alternative="less")
-    assert ours.C < 1 and less.p_rand == pytest.approx(theirs.p_rand, rel=1e-9)
-    w_r = transform_weights(columbus["w"], "r")
-    z = y - y.mean()
-    stat = ac._GlobalStat("geary", w_r, (n - 1) / (2 * w_r.sum() * (z @ z)))
-    np.testing.assert_allclose(stat(z, legacy_permutations(7, n, P)), theirs.sim, rtol=1e-9)
-
-
-def test_getis_ord_matches_esda(columbus):
-    esda, y, n = columbus["esda"], columbus["CRIME"], 49
-    np.random.seed(3)  # noqa: NPY002 -- esda draws from the global state
-    theirs = esda.G(y, fresh(columbus), permutations=P)
-    ours = getis_ord(y, columbus["w"], permutations=0)
-    for name in ("G", "EG", "VG", "z_norm"):
-        assert getattr(ours, name) == pytest.approx(getattr(theirs, name), rel=1e-9)
-    assert ours.p_norm == pytest.approx(2 * theirs.p_norm, rel=1e-9)  # esda: one-sided
-    stat = ac._GlobalStat("getis_ord", transform_weights(columbus["w"], "b"), 1 / theirs.den_sum)
-    np.testing.assert_allclose(stat(y, legacy_permutations(3, n, P)), theirs.sim, rtol=1e-9)
-
-
-@pytest.mark.parametrize("variable", ["CRIME", "INC"])
-def test_moran_local_matches_esda(columbus, variable):
-    esda, y, n = columbus["esda"], columbus[variable], 49
-    theirs = esda.Moran_Local(y, fresh(columbus), transformation="r", permutations=0)
-    ours = moran_local(y, columbus["w"], permutations=0)
-    # esda scales I_i by (n - 1) / sum z^2 where Anselin (1995) divides by m2 = sum z^2 / n.
-    np.testing.assert_allclose(ours.Is * (n - 1) / n, theirs.Is, rtol=1e-9, atol=1e-12)
-    for name in ("EI", "VI", "EIc", "VIc"):
-        np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name), rtol=1e-9)
-    assert np.array_equal(ours.q, theirs.q)
-    # The same conditional draws through esda's per-region code and through our kernel.
-    ids = esda_conditional(esda, n, columbus["gal"].max_neighbors, P, 42)
-    w_r = transform_weights(columbus["w"], "r")
-    theirs_sim = esda_local_sims(
-        esda.moran._moran_local_crand, theirs.z, w_r, ids, (n - 1) / (theirs.z @ theirs.z)
-    )
-    replay = ac._moran_local(y, w_r, ours.islands, ids, "two-sided", keep=True)
-    np.testing.assert_allclose(replay.sim * (n - 1) / n, theirs_sim, rtol=1e-9, atol=1e-12)
-    n_ge = (replay.sim >= replay.Is).sum(axis=0)
-    n_le = (replay.sim <= replay.Is).sum(axis=0)
-    np.testing.assert_allclose(replay.p_sim, pseudo_p_value(n_ge, n_le, P, "two-sided"))
-    np.testing.assert_allclose(replay.EI_sim, replay.sim.mean(axis=0), rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(replay.VI_sim, replay.sim.var(axis=0), rtol=1e-7)
-
-
-@pytest.mark.parametrize("star", [False, True])
-@pytest.mark.parametrize("transformation", ["b", "r"])
-def test_getis_ord_local_matches_esda(columbus, star, transformation):
-    esda, y, n = columbus["esda"], columbus["CRIME"], 49
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        theirs = esda.G_Local(
-            y, fresh(columbus), transform=transformation.upper(), star=star, permutations=0
-        )
-    ours = getis_ord_local(y, columbus["w"], star=star, transform=transformation, permutations=0)
-    np.testing.assert_allclose(ours.Gs, theirs.Gs, rtol=1e-9)
-    np.testing.assert_allclose(ours.EGs, theirs.EGs, rtol=1e-9)
-    if transformation == "b":
-        np.testing.assert_allclose(ours.VGs, theirs.VGs, rtol=1e-9)
-        np.testing.assert_allclose(ours.Zs, theirs.Zs, rtol=1e-9, atol=1e-12)
-        np.testing.assert_allclose(ours.p_norm, 2 * theirs.p_norm, rtol=1e-9)  # esda: one-sided
-    else:
-        # Row-standardising divides G_i by a constant per region, so z-scores cannot change;
-        # they don't with the general variance of Ord and Getis (1995); esda keeps the binary
-        # formula and its z-scores move (documented difference).
-        binary = getis_ord_local(y, columbus["w"], star=star, permutations=0)
-        np.testing.assert_allclose(ours.Zs, binary.Zs, rtol=1e-9)
-        assert not np.allclose(theirs.Zs, binary.Zs)
-    ids = esda_conditional(esda, n, columbus["gal"].max_neighbors, P, 9)
-    W, isl = ac._prepare(columbus["w"], n, transformation, "test", star=star)
-    func = esda.getisord._g_local_star_crand if star else esda.getisord._g_local_crand
-    theirs_sim = esda_local_sims(func, y, W, ids, y.sum())
-    replay = ac._getis_ord_local(y, W, isl, star, ids, "greater", keep=True)
-    np.testing.assert_allclose(replay.sim, theirs_sim, rtol=1e-9)
 
 
 def test_pseudo_p_values_agree_in_distribution_with_esda(columbus):
@@ -300,57 +196,6 @@ def test_normality_moments_by_monte_carlo():
     assert C_mc.var() == pytest.approx(c.VC_norm, rel=0.02)
 
 
-def dense_local_moran(y, w):
-    z = y - y.mean()
-    return z * (w @ z) / ((z @ z) / len(y))
-
-
-@pytest.mark.parametrize("transformation", ["o", "r"])
-def test_local_moran_moments_are_exact_over_all_permutations(transformation):
-    w = transform_weights(W6, transformation).toarray()
-    r = moran_local(Y6, W6, transform=transformation, permutations=0)
-    np.testing.assert_allclose(r.Is, dense_local_moran(Y6, w), rtol=1e-12)
-    # Total randomisation: all 720 permutations of the values.
-    Is_all = np.array([dense_local_moran(Y6[p], w) for p in ALL_PERMS])
-    np.testing.assert_allclose(Is_all.mean(axis=0), r.EI, rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(Is_all.var(axis=0), r.VI, rtol=1e-10)
-    # Conditional randomisation: y_i stays, the others take all 120 arrangements.
-    z = Y6 - Y6.mean()
-    m2 = (z @ z) / N6
-    for i in range(N6):
-        others = [j for j in range(N6) if j != i]
-        vals = []
-        for p in itertools.permutations(others):
-            zp = z.copy()
-            zp[others] = z[list(p)]
-            vals.append(z[i] * (w[i] @ zp) / m2)
-        assert np.mean(vals) == pytest.approx(r.EIc[i], rel=1e-10, abs=1e-12)
-        assert np.var(vals) == pytest.approx(r.VIc[i], rel=1e-10, abs=1e-12)
-    # sum_i I_i = S0 * I (Anselin 1995).
-    assert r.Is.sum() == pytest.approx(w.sum() * dense_moran(Y6, w), rel=1e-12)
-
-
-@pytest.mark.parametrize("star", [False, True])
-def test_local_g_moments_are_exact_over_conditional_permutations(star):
-    w = W6 if not star else W6 + np.diag(W6.max(axis=1))
-    r = getis_ord_local(Y6, W6, star=star, transform="o", permutations=0)
-    for i in range(N6):
-        if star:
-            expected = w[i] @ Y6 / Y6.sum()
-            vals = [w[i] @ Y6[p] / Y6.sum() for p in ALL_PERMS]  # all values permuted
-        else:
-            others = [j for j in range(N6) if j != i]
-            expected = w[i] @ Y6 / (Y6.sum() - Y6[i])
-            vals = []
-            for p in itertools.permutations(others):
-                yp = Y6.copy()
-                yp[others] = Y6[list(p)]
-                vals.append(w[i] @ yp / (Y6.sum() - Y6[i]))
-        assert r.Gs[i] == pytest.approx(expected, rel=1e-12)
-        assert np.mean(vals) == pytest.approx(r.EGs[i], rel=1e-10)
-        assert np.var(vals) == pytest.approx(r.VGs[i], rel=1e-10)
-
-
 def test_conditional_permutations_reproduce_the_conditional_moments():
     w = grid_contiguity(8, "queen")
     y = np.random.default_rng(2).gamma(2.0, size=64)
@@ -364,7 +209,7 @@ def test_conditional_permutations_reproduce_the_conditional_moments():
 
 def test_conditional_draws_are_distinct_and_uniform():
     u = np.random.default_rng(0).random((30_000, 5))
-    ids = ac._sample_without_replacement(u, 9)
+    ids = inference._sample_without_replacement(u, 9)
     assert ids.min() >= 0 and ids.max() <= 8
     assert all(len(set(row)) == 5 for row in ids[:2000].tolist())
     counts = np.bincount(ids.ravel(), minlength=9)
@@ -530,11 +375,3 @@ def test_validation_messages():
         getis_ord_local(y, w, star="yes")
     with pytest.raises(InnoclusterError, match="at least 4 regions"):
         moran(y[:3], as_weights(np.ones((3, 3)) - np.eye(3), "t"))
-
-
-def test_knn_weights_are_accepted_as_asymmetric():
-    pts = np.random.default_rng(8).random((40, 2))
-    w = knn(pts, 4)
-    y = pts[:, 0] * 10
-    m = moran(y, w, permutations=0, transform="o")
-    assert m.I == pytest.approx(dense_moran(y, w.toarray()), rel=1e-12)
