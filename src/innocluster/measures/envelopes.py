@@ -1,12 +1,14 @@
 """Simulated confidence envelopes of the distance-based measures, and the tests they make.
 
-Each ``*_envelope`` function computes a measure of :mod:`innocluster.measures.distance` on the
-observed points and on ``n_sim`` point sets simulated under a null hypothesis, and returns the
-band the simulations leave, local (pointwise quantiles) or global (Duranton and Overman 2005,
-made exact: :func:`global_envelope`), with the distances where the observed curve lies above
-it (*localisation*, concentration) or below it (*dispersion*). Under the null, the observed
-curve leaves the global envelope somewhere with probability at most ``alpha``; it leaves a
-local envelope somewhere far more often (a local envelope describes, it does not test).
+Each ``*_envelope`` function computes a distance-based measure
+(:mod:`~innocluster.measures.ripley`, :mod:`~innocluster.measures.duranton_overman`,
+:mod:`~innocluster.measures.marcon_puech`) on the observed points and on ``n_sim`` point sets
+simulated under a null hypothesis, and returns the band the simulations leave, local (pointwise
+quantiles) or global (Duranton and Overman 2005, made exact: :func:`global_envelope`), with the
+distances where the observed curve lies above it (*localisation*, concentration) or below it
+(*dispersion*). Under the null, the observed curve leaves the global envelope somewhere with
+probability at most ``alpha``; it leaves a local envelope somewhere far more often (a local
+envelope describes, it does not test).
 
 Null hypotheses (Marcon and Puech 2017, section 4), all keeping the observed sites:
 
@@ -41,7 +43,10 @@ import numpy as np
 from scipy.stats import rankdata
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures import distance as _d
+from innocluster.measures._points import NBR, REF, choice
+from innocluster.measures.duranton_overman import KdSites, kd_inputs
+from innocluster.measures.marcon_puech import MSites, m_inputs
+from innocluster.measures.ripley import KSites, k_inputs
 
 __all__ = [
     "ENVELOPE_KINDS",
@@ -120,7 +125,7 @@ class Envelope:
 
     def with_kind(self, kind: str | None = None, alpha: float | None = None) -> Envelope:
         """The same simulations summarised by another kind of envelope or risk."""
-        kind = self.kind if kind is None else _d._choice("with_kind", "kind", kind, ENVELOPE_KINDS)
+        kind = self.kind if kind is None else choice("with_kind", "kind", kind, ENVELOPE_KINDS)
         alpha = self.alpha if alpha is None else _alpha("with_kind", alpha, kind, self.n_sim)
         lo, hi = _band(self.simulations, alpha, kind, self.value)
         return replace(
@@ -333,8 +338,8 @@ def _alpha(fn: str, alpha: Any, kind: str, n_sim: int) -> float:
 
 
 def _common(fn: str, null: Any, kind: Any, n_sim: Any, alpha: Any, nulls: tuple[str, ...]):
-    null = _d._choice(fn, "null", null, nulls)
-    kind = _d._choice(fn, "kind", kind, ENVELOPE_KINDS)
+    null = choice(fn, "null", null, nulls)
+    kind = choice(fn, "kind", kind, ENVELOPE_KINDS)
     if isinstance(n_sim, bool) or not isinstance(n_sim, int | np.integer) or n_sim < 1:
         raise InnoclusterError(
             f"The 'n_sim' parameter of {fn} must be a positive integer; got {n_sim!r}"
@@ -364,7 +369,7 @@ def _relabel(code: np.ndarray, w: np.ndarray, null: str, rng: np.random.Generato
     """One labelling of the sites drawn under ``null``: ``(code, w)``."""
     n = code.size
     if null == "population_independence":
-        others = np.flatnonzero((code & _d._REF) == 0)
+        others = np.flatnonzero((code & REF) == 0)
         index = np.arange(n)
         index[others] = others[rng.permutation(others.size)]
     else:
@@ -430,7 +435,7 @@ def _result(measure, r, value, sims, null, kind, alpha) -> Envelope:
 
 
 def _k_sims(fn, x, y, r, window, labels, reference, neighbor, correction, null, n_sim, seed):
-    xa, ya, ra, win, correction, code, univariate, n_ref, n_nbr = _d._k_inputs(
+    xa, ya, ra, win, correction, code, univariate, n_ref, n_nbr = k_inputs(
         fn, x, y, r, window, labels, reference, neighbor, correction
     )
     if labels is None and null != "random_position":
@@ -441,25 +446,25 @@ def _k_sims(fn, x, y, r, window, labels, reference, neighbor, correction, null, 
     _no_population_independence(fn, null, univariate)
     children = _children(fn, seed, n_sim)
     keep = code != 0
-    observed = _d._KSites(xa[keep], ya[keep], ra, win, correction)
+    observed = KSites(xa[keep], ya[keep], ra, win, correction)
     value = observed.values(code[keep][None, :], n_nbr)[0]
     if null == "random_position":
-        sim_code = np.full(n_ref + (0 if univariate else n_nbr), _d._REF | _d._NBR, np.int8)
+        sim_code = np.full(n_ref + (0 if univariate else n_nbr), REF | NBR, np.int8)
         if not univariate:
-            sim_code[:n_ref] = _d._REF
-            sim_code[n_ref:] = _d._NBR
+            sim_code[:n_ref] = REF
+            sim_code[n_ref:] = NBR
         m = sim_code.size
 
         def one(child):
             rng = np.random.Generator(np.random.PCG64(child))
             sx = rng.uniform(win[0], win[2], m)
             sy = rng.uniform(win[1], win[3], m)
-            sites = _d._KSites(sx, sy, ra, win, correction)
+            sites = KSites(sx, sy, ra, win, correction)
             return sites.values(sim_code[None, :], n_nbr)[0]
 
         sims = np.array(_map(one, children))
     else:
-        sites = _d._KSites(xa, ya, ra, win, correction)
+        sites = KSites(xa, ya, ra, win, correction)
         parts = _simulate(
             code, np.ones(xa.size), null, children, lambda c, _w: sites.values(c, n_nbr)
         )
@@ -487,7 +492,7 @@ def k_envelope(
 
     Args:
         x, y, r, window, labels, reference, neighbor, correction: as
-            :func:`innocluster.measures.distance.ripley_k`.
+            :func:`innocluster.measures.ripley.ripley_k`.
         null: ``'random_location'`` (the default with ``labels``), ``'random_labelling'``,
             ``'population_independence'`` (bivariate only) or ``'random_position'`` (the same
             numbers of points uniform in the window: complete spatial randomness; the default
@@ -577,7 +582,7 @@ def kd_envelope(
 
     Args:
         x, y, r, labels, reference, neighbor, weights, bandwidth, adjust: as
-            :func:`innocluster.measures.distance.kd`.
+            :func:`innocluster.measures.duranton_overman.kd`.
         null: ``'random_location'`` (default), ``'random_labelling'`` or
             ``'population_independence'`` (bivariate only).
         n_sim: number of simulations.
@@ -597,14 +602,14 @@ def kd_envelope(
     """
     fn = "kd_envelope"
     null, kind, n_sim, alpha = _common(fn, null, kind, n_sim, alpha, NULLS)
-    xa, ya, ra, code, univariate, w = _d._kd_inputs(
+    xa, ya, ra, code, univariate, w = kd_inputs(
         fn, x, y, r, labels, reference, neighbor, weights, bandwidth, adjust, need_labels=True
     )
     _no_population_independence(fn, null, univariate)
     children = _children(fn, seed, n_sim)
     weighted = w is not None
     wt = w if weighted else np.ones(xa.size)
-    sites = _d._KdSites(xa, ya, ra, bandwidth, adjust, weighted, univariate)
+    sites = KdSites(xa, ya, ra, bandwidth, adjust, weighted, univariate)
     while True:
         values, hs = sites.values(code[None, :], wt[None, :])
         if not np.isfinite(hs[0]):
@@ -640,7 +645,7 @@ def m_envelope(
 
     Args:
         x, y, r, labels, reference, neighbor, weights, case_control: as
-            :func:`innocluster.measures.distance.m_function`.
+            :func:`innocluster.measures.marcon_puech.m_function`.
         null: ``'random_location'`` (default), ``'random_labelling'`` (the usual null of the
             case-control M) or ``'population_independence'`` (bivariate only).
         n_sim: number of simulations.
@@ -664,12 +669,12 @@ def m_envelope(
     """
     fn = "m_envelope"
     null, kind, n_sim, alpha = _common(fn, null, kind, n_sim, alpha, NULLS)
-    xa, ya, ra, code, univariate, wt, cc = _d._m_inputs(
+    xa, ya, ra, code, univariate, wt, cc = m_inputs(
         fn, x, y, r, labels, reference, neighbor, weights, case_control
     )
     _no_population_independence(fn, null, univariate)
     children = _children(fn, seed, n_sim)
-    sites = _d._MSites(xa, ya, ra, cc, univariate)
+    sites = MSites(xa, ya, ra, cc, univariate)
     value = sites.values(code[None, :], wt[None, :])[0]
     sims = np.concatenate(_simulate(code, wt, null, children, sites.values), axis=0)
     return _result("M", ra, value, sims, null, kind, alpha)

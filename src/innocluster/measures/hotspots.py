@@ -1,11 +1,12 @@
 """Hot spots: dense groups of points found by density-based clustering, and what they hold.
 
-Where the distance-based measures of :mod:`innocluster.measures.distance` say *whether* and *at
-what distances* points concentrate, hot spots say *where*: DBSCAN (Ester et al. 1996) and
-HDBSCAN (Campello, Moulavi and Sander 2013), as implemented by scikit-learn, group the points
-that lie in dense areas and label the others noise. Each hot spot is described by its members,
-centroid, extent (bounding box and radius of gyration), number of points and share of a weight
-(patents, employees) carried by its points.
+Where the distance-based measures (:mod:`~innocluster.measures.ripley`,
+:mod:`~innocluster.measures.duranton_overman`, :mod:`~innocluster.measures.marcon_puech`) say
+*whether* and *at what distances* points concentrate, hot spots say *where*: DBSCAN (Ester et
+al. 1996) and HDBSCAN (Campello, Moulavi and Sander 2013), as implemented by scikit-learn, group
+the points that lie in dense areas and label the others noise. Each hot spot is described by its
+members, centroid, extent (bounding box and radius of gyration), number of points and share of a
+weight (patents, employees) carried by its points.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures.distance import _positions, _weights
+from innocluster.measures._points import checked_positions, checked_weights
 
 __all__ = ["HotSpot", "HotSpots", "NOISE", "dbscan_hotspots", "hdbscan_hotspots"]
 
@@ -135,8 +136,8 @@ def _describe(
 
 
 def _inputs(fn: str, x: Any, y: Any, weights: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    xa, ya = _positions(fn, x, y)
-    w = _weights(fn, weights, xa.size)
+    xa, ya = checked_positions(fn, x, y)
+    w = checked_weights(fn, weights, xa.size)
     return xa, ya, np.ones(xa.size) if w is None else w
 
 
