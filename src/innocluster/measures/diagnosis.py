@@ -28,7 +28,6 @@ The rules are thresholds, stated with every verdict; change them with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,10 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innocluster.data.files import load_tables
 from innocluster.errors import InnoclusterError
+from innocluster.measures._cluster_tables import cluster_frames, life_cycle
 from innocluster.measures.knowledge import DEPRECIATION, patent_stock
-from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.measures.moran_i import moran
 from innocluster.measures.phase import diagnose_phase
 from innocluster.measures.weights import knn
@@ -134,7 +132,7 @@ def diagnose(
         InnoclusterError: a column is missing, there are no organisations with a region, or the
             focus region is unknown.
     """
-    organizations, patents, alliances = _frames(tables)
+    organizations, patents, alliances = cluster_frames(tables)
     if str(reference).endswith(".toml"):
         thresholds, reference = _reference_file(Path(reference)), "thresholds"
     _require(
@@ -172,21 +170,10 @@ def diagnose(
             _spillover(orgs, regions, knowledge, _local_ties(alive, alliances, year), rules),
             _entrepreneurship(orgs, alive, year, rules),
             _government(alive, rules),
-            _life_cycle(orgs, year),
+            life_cycle(orgs, year),
         ]
     )
     return Diagnosis(year=year, focus=region, phase=phase, regions=table, mechanisms=mechanisms)
-
-
-def _frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    if isinstance(tables, (str, Path)):
-        tables = load_tables(tables)
-    if isinstance(tables, Mapping):
-        missing = [n for n in ("organizations", "patents", "alliances") if n not in tables]
-        if missing:
-            raise InnoclusterError(f"diagnose: the tables have no {missing[0]} table")
-        return tables["organizations"], tables["patents"], tables["alliances"]
-    return tables.organizations, tables.patents, tables.alliances
 
 
 def _reference_file(path: Path) -> tuple[float, float]:
@@ -315,29 +302,6 @@ def _government(alive, rules) -> dict[str, Any]:
         "rule": f"at least {rules.min_public_share}",
         "verdict": "present" if share >= rules.min_public_share else "lacking",
         "evidence": f"{int(public.sum()):,} public organisations of {len(alive):,} alive",
-    }
-
-
-def _life_cycle(orgs, year) -> dict[str, Any]:
-    first = int(orgs["born"].min())
-    years = np.arange(first, year + 1)
-    born = orgs["born"].to_numpy()
-    exited = orgs["exited"].to_numpy(dtype=np.float64, na_value=np.inf)
-    firms = ((born[None, :] <= years[:, None]) & (exited[None, :] > years[:, None])).sum(axis=1)
-    entries = np.bincount(born - first, minlength=len(years))[: len(years)]
-    left = exited[np.isfinite(exited) & (exited <= year)].astype(np.int64) - first
-    exits = np.bincount(left, minlength=len(years))[: len(years)]
-    stage = lifecycle_stage(firms, entries, exits)[-1]
-    return {
-        "mechanism": "life cycle",
-        "indicator": "stage of the number of organisations",
-        "value": float(firms[-1]),
-        "rule": "context: the stage conditions which mechanisms matter",
-        "verdict": stage,
-        "evidence": (
-            f"{firms[-1]:,} organisations in {year}, peak {firms.max():,}; "
-            f"{entries[-1]:,} entries and {exits[-1]:,} exits in {year}"
-        ),
     }
 
 

@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innocluster.measures._cluster_tables import cluster_frames, life_cycle
 from innocluster.measures.complexity import complexity_indices
 from innocluster.measures.concentration import ellison_glaeser, hoover, locational_gini
-from innocluster.measures.diagnosis import _frames, _life_cycle, diagnose
+from innocluster.measures.diagnosis import diagnose
 from innocluster.measures.knowledge import alliance_stock, patent_stock
 from innocluster.measures.moran_i import moran
 from innocluster.measures.network import network_summary
@@ -53,7 +54,7 @@ def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict
     Returns:
         ``{section: {...}}`` of plain data; ``seconds`` per section.
     """
-    orgs, patents, alliances = _frames(tables)
+    orgs, patents, alliances = cluster_frames(tables)
     frames = {"organizations": orgs, "patents": patents, "alliances": alliances}
     if year is None:
         values = [orgs["born"].max(), orgs["exited"].max(), patents["year"].max()]
@@ -67,7 +68,7 @@ def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict
         "technology": lambda: _technology(orgs, patents, regions),
         "network": lambda: _network(alive, alliances, year),
         "knowledge": lambda: _knowledge(patents, alliances, alive, year),
-        "life_cycle": lambda: _life_cycle(orgs, year),
+        "life_cycle": lambda: life_cycle(orgs, year),
         "diagnosis": lambda: diagnose(frames, year=year).to_dict(),
     }
     out: dict[str, Any] = {"year": year, "seconds": {}}

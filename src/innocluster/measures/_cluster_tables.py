@@ -1,0 +1,64 @@
+"""The cluster tables as the table-level measures read them, and the rows they share.
+
+Internal to :mod:`innocluster.measures`: the diagnosis (:mod:`~innocluster.measures.diagnosis`)
+and the profile (:mod:`~innocluster.measures.profile`) of a cluster both start from its three
+tables (``organizations``, ``patents``, ``alliances``; ``docs/data-formats.md``) and both report
+its life-cycle stage.
+
+Interface offered to those modules:
+
+- :func:`cluster_frames`: the three DataFrames of a mapping of tables or of a run (any object
+  with the attributes ``organizations``, ``patents`` and ``alliances``);
+- :func:`life_cycle`: the life-cycle row, the stage of the number of organisations in a year
+  with the numbers behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from innocluster.data.files import load_tables
+from innocluster.errors import InnoclusterError
+from innocluster.measures.lifecycle import lifecycle_stage
+
+
+def cluster_frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``organizations, patents, alliances`` of ``tables`` (a mapping or a run)."""
+    if isinstance(tables, (str, Path)):
+        tables = load_tables(tables)
+    if isinstance(tables, Mapping):
+        missing = [n for n in ("organizations", "patents", "alliances") if n not in tables]
+        if missing:
+            raise InnoclusterError(f"diagnose: the tables have no {missing[0]} table")
+        return tables["organizations"], tables["patents"], tables["alliances"]
+    return tables.organizations, tables.patents, tables.alliances
+
+
+def life_cycle(orgs: pd.DataFrame, year: int) -> dict[str, Any]:
+    """The life-cycle row of the organisations by ``year``: ``mechanism``, ``indicator``,
+    ``value`` (organisations alive), ``rule``, ``verdict`` (the stage) and ``evidence``."""
+    first = int(orgs["born"].min())
+    years = np.arange(first, year + 1)
+    born = orgs["born"].to_numpy()
+    exited = orgs["exited"].to_numpy(dtype=np.float64, na_value=np.inf)
+    firms = ((born[None, :] <= years[:, None]) & (exited[None, :] > years[:, None])).sum(axis=1)
+    entries = np.bincount(born - first, minlength=len(years))[: len(years)]
+    left = exited[np.isfinite(exited) & (exited <= year)].astype(np.int64) - first
+    exits = np.bincount(left, minlength=len(years))[: len(years)]
+    stage = lifecycle_stage(firms, entries, exits)[-1]
+    return {
+        "mechanism": "life cycle",
+        "indicator": "stage of the number of organisations",
+        "value": float(firms[-1]),
+        "rule": "context: the stage conditions which mechanisms matter",
+        "verdict": stage,
+        "evidence": (
+            f"{firms[-1]:,} organisations in {year}, peak {firms.max():,}; "
+            f"{entries[-1]:,} entries and {exits[-1]:,} exits in {year}"
+        ),
+    }
