@@ -7,8 +7,10 @@ only :func:`pseudo_p_value` is public (``innocluster.measures.pseudo_p_value``).
 Inference is analytical (moments with a normal approximation, in the family modules) and by
 permutation: the values are randomly permuted over the regions (for the local statistics,
 *conditionally*: the region's own value stays and its neighbours' values are drawn from the
-other regions). Permutations are seeded (``seed``: an int or a :class:`numpy.random.Generator`,
-never the global random state), so the same seed gives the same result. The pseudo p-value is
+other regions). Permutations are seeded (``seed``: an int, a :class:`numpy.random.Generator`, a
+:class:`numpy.random.SeedSequence` or None, turned into a generator by
+:func:`innocluster.measures._seeds.as_generator`, never the global random state), so the same
+seed gives the same result. The pseudo p-value is
 ``(larger + 1) / (P + 1)``, where ``larger`` counts the ``P`` simulated statistics at least as
 extreme as the observed one, in one helper shared by all statistics
 (:func:`permutation_inference`).
@@ -25,8 +27,8 @@ Interface offered to the family modules:
 - conditional (local) permutations: :func:`max_cardinality`, :func:`conditional_ids` (the
   draws), :func:`local_core` (observed and simulated local statistics) and
   :func:`local_inference`;
-- :func:`permutation_inference`, :func:`pseudo_p_value`, :func:`read_only` (results are
-  read-only arrays) and :func:`rng_of` (the generator of a ``seed``).
+- :func:`permutation_inference`, :func:`pseudo_p_value` and :func:`read_only` (results are
+  read-only arrays).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import scipy.sparse as sp
 from scipy.special import ndtr
 
 from innocluster.errors import InnoclusterError
+from innocluster.measures._seeds import Seed, as_generator
 from innocluster.measures.weights import TRANSFORMS, apply_transform, as_weights
 
 __all__ = ["pseudo_p_value"]
@@ -328,7 +331,7 @@ def global_permutations(
     observed: float,
     permutations: int,
     alternative: str,
-    seed: int | np.random.Generator | None,
+    seed: Seed,
     caller: str,
 ) -> dict:
     """Permutation inference for a global statistic (all None when ``permutations == 0``).
@@ -338,7 +341,7 @@ def global_permutations(
     """
     if permutations == 0:
         return dict.fromkeys(("sim", "mean", "var", "se", "z", "p_z", "p"))
-    sim = _global_simulations(stat, x, rng_of(seed, caller), permutations)
+    sim = _global_simulations(stat, x, as_generator(seed, caller), permutations)
     out = permutation_inference(
         observed,
         int((sim >= observed).sum()),
@@ -512,17 +515,3 @@ def _conditional_kernel(v, a, b, indptr, indices, data, ids, keep):  # pragma: n
         mean[i] = mu
         var[i] = m2 / P if P > 0 else 0.0
     return obs, lags, n_ge, n_le, mean, var, sims
-
-
-def rng_of(seed: int | np.random.Generator | None, caller: str) -> np.random.Generator:
-    """The generator of the permutations of ``caller`` from its ``seed``."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (
-        isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0
-    ):
-        return np.random.default_rng(seed)
-    raise InnoclusterError(
-        f"The 'seed' parameter of {caller} must be a non-negative int, a numpy Generator or "
-        f"None; got {seed!r}"
-    )

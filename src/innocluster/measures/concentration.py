@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from innocluster.errors import InnoclusterError
+from innocluster.measures._seeds import Seed, as_generator
 from innocluster.measures.inequality import gini, gini_rows
 
 __all__ = [
@@ -135,7 +136,7 @@ def locational_gini(counts: np.ndarray, reference: np.ndarray | None = None) -> 
     return float(out[0]) if one_d else out
 
 
-def rarefied_gini(counts: np.ndarray, size: int, draws: int = 200, seed: int = 0) -> float:
+def rarefied_gini(counts: np.ndarray, size: int, draws: int = 200, seed: Seed = 0) -> float:
     """Expected Gini of the counts over regions of ``size`` events drawn from ``counts``.
 
     A Gini of event counts over regions rises as the number of events falls: 400 events
@@ -150,7 +151,8 @@ def rarefied_gini(counts: np.ndarray, size: int, draws: int = 200, seed: int = 0
         counts: non-negative integer events per region ``(R,)`` (patents, organisations).
         size: events per draw, ``1 <= size <= counts.sum()``.
         draws: number of random draws averaged, >= 1.
-        seed: seed of the draws (the same arguments give the same value).
+        seed: seed of the draws: an int, a ``numpy.random.Generator`` or ``SeedSequence`` (the
+            same arguments with an int seed give the same value).
 
     Returns:
         The mean Gini of the draws, in ``[0, 1)``.
@@ -175,7 +177,7 @@ def rarefied_gini(counts: np.ndarray, size: int, draws: int = 200, seed: int = 0
         )
     if draws < 1:
         raise InnoclusterError(f"The 'draws' parameter of rarefied_gini must be >= 1; got {draws}")
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed, "rarefied_gini")
     sample = rng.multivariate_hypergeometric(x.astype(np.int64), size, size=draws)
     return float(gini_rows(sample).mean())
 

@@ -44,6 +44,7 @@ from scipy.stats import rankdata
 
 from innocluster.errors import InnoclusterError
 from innocluster.measures._points import NBR, REF, choice
+from innocluster.measures._seeds import Seed, as_generator, spawn
 from innocluster.measures.duranton_overman import KdSites, kd_inputs
 from innocluster.measures.marcon_puech import MSites, m_inputs
 from innocluster.measures.ripley import KSites, k_inputs
@@ -69,8 +70,6 @@ ENVELOPE_KINDS = ("global", "local", "global_dbmss")
 _K_NULLS = (*NULLS, "random_position")
 #: Elements of the batch of simulated labellings (rows x points) handed to a kernel at once.
 _BATCH_ELEMENTS = 4_000_000
-
-Seed = int | np.random.Generator | np.random.SeedSequence | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -318,7 +317,7 @@ def _band(
 
 
 # --------------------------------------------------------------------------------------------
-# Validation and random draws
+# Validation and random draws (one seed sequence per simulation: ``_seeds.spawn``)
 
 
 def _alpha(fn: str, alpha: Any, kind: str, n_sim: int) -> float:
@@ -347,24 +346,6 @@ def _common(fn: str, null: Any, kind: Any, n_sim: Any, alpha: Any, nulls: tuple[
     return null, kind, int(n_sim), _alpha(fn, alpha, kind, int(n_sim))
 
 
-def _children(fn: str, seed: Any, n_sim: int) -> list[np.random.SeedSequence]:
-    """One independent seed sequence per simulation, all derived from ``seed``."""
-    if isinstance(seed, np.random.SeedSequence):
-        root = seed
-    elif isinstance(seed, np.random.Generator):
-        root = np.random.SeedSequence(seed.integers(0, 2**63 - 1, size=4).tolist())
-    elif seed is None:
-        root = np.random.SeedSequence()
-    elif isinstance(seed, int | np.integer) and not isinstance(seed, bool) and seed >= 0:
-        root = np.random.SeedSequence(int(seed))
-    else:
-        raise InnoclusterError(
-            f"The 'seed' parameter of {fn} must be a non-negative int, a numpy Generator or "
-            f"None; got {seed!r}"
-        )
-    return root.spawn(n_sim)
-
-
 def _relabel(code: np.ndarray, w: np.ndarray, null: str, rng: np.random.Generator):
     """One labelling of the sites drawn under ``null``: ``(code, w)``."""
     n = code.size
@@ -388,7 +369,7 @@ def _map(job, items: list) -> list:
         return list(pool.map(job, items))
 
 
-def _simulate(code, w, null, children, compute) -> list:
+def _simulate(fn, code, w, null, children, compute) -> list:
     """``compute(codes, weights)`` on batches of labellings drawn under ``null``, in order.
 
     Simulation ``s`` always draws from ``children[s]``, so the labellings do not depend on the
@@ -403,7 +384,7 @@ def _simulate(code, w, null, children, compute) -> list:
         codes = np.empty((len(batch), n), dtype=np.int8)
         weights = np.empty((len(batch), n))
         for b, child in enumerate(batch):
-            rng = np.random.Generator(np.random.PCG64(child))
+            rng = as_generator(child, fn)
             codes[b], weights[b] = _relabel(code, w, null, rng)
         return compute(codes, weights)
 
@@ -444,7 +425,7 @@ def _k_sims(fn, x, y, r, window, labels, reference, neighbor, correction, null, 
             "'reference'; use null='random_position' (complete spatial randomness) without them"
         )
     _no_population_independence(fn, null, univariate)
-    children = _children(fn, seed, n_sim)
+    children = spawn(seed, fn, n_sim)
     keep = code != 0
     observed = KSites(xa[keep], ya[keep], ra, win, correction)
     value = observed.values(code[keep][None, :], n_nbr)[0]
@@ -456,7 +437,7 @@ def _k_sims(fn, x, y, r, window, labels, reference, neighbor, correction, null, 
         m = sim_code.size
 
         def one(child):
-            rng = np.random.Generator(np.random.PCG64(child))
+            rng = as_generator(child, fn)
             sx = rng.uniform(win[0], win[2], m)
             sy = rng.uniform(win[1], win[3], m)
             sites = KSites(sx, sy, ra, win, correction)
@@ -466,7 +447,7 @@ def _k_sims(fn, x, y, r, window, labels, reference, neighbor, correction, null, 
     else:
         sites = KSites(xa, ya, ra, win, correction)
         parts = _simulate(
-            code, np.ones(xa.size), null, children, lambda c, _w: sites.values(c, n_nbr)
+            fn, code, np.ones(xa.size), null, children, lambda c, _w: sites.values(c, n_nbr)
         )
         sims = np.concatenate(parts, axis=0)
     return ra, value, sims
@@ -502,8 +483,8 @@ def k_envelope(
         kind: ``'global'`` (default: a test of level ``alpha`` over all distances, see
             :func:`global_envelope`), ``'local'`` (pointwise) or ``'global_dbmss'`` (dbmss's
             global envelope, to replicate it).
-        seed: an int, a ``numpy.random.Generator`` (it is advanced) or None (fresh entropy,
-            not reproducible).
+        seed: an int, a ``numpy.random.SeedSequence``, a ``numpy.random.Generator`` (it is
+            advanced) or None (fresh entropy, not reproducible).
 
     Returns:
         :class:`Envelope` with ``measure = 'K'``.
@@ -590,8 +571,8 @@ def kd_envelope(
         kind: ``'global'`` (default: Duranton and Overman's test, exact, see
             :func:`global_envelope`), ``'local'`` (pointwise) or ``'global_dbmss'`` (dbmss's
             global envelope, to replicate it).
-        seed: an int, a ``numpy.random.Generator`` (it is advanced) or None (fresh entropy,
-            not reproducible).
+        seed: an int, a ``numpy.random.SeedSequence``, a ``numpy.random.Generator`` (it is
+            advanced) or None (fresh entropy, not reproducible).
 
     Returns:
         :class:`Envelope` with ``measure = 'Kd'``.
@@ -606,7 +587,7 @@ def kd_envelope(
         fn, x, y, r, labels, reference, neighbor, weights, bandwidth, adjust, need_labels=True
     )
     _no_population_independence(fn, null, univariate)
-    children = _children(fn, seed, n_sim)
+    children = spawn(seed, fn, n_sim)
     weighted = w is not None
     wt = w if weighted else np.ones(xa.size)
     sites = KdSites(xa, ya, ra, bandwidth, adjust, weighted, univariate)
@@ -617,7 +598,7 @@ def kd_envelope(
                 f"{fn}: fewer than 2 pairs of points of interest lie within 2 max(r) = "
                 f"{2 * ra[-1]:g} km, so Silverman's bandwidth is undefined: pass 'bandwidth'"
             )
-        parts = _simulate(code, wt, null, children, sites.values)
+        parts = _simulate(fn, code, wt, null, children, sites.values)
         sims = np.concatenate([p[0] for p in parts], axis=0)
         # All curves come from the same pairs: if a bandwidth needs more, compute all again.
         if sites.enough(np.concatenate([hs, *(p[1] for p in parts)])):
@@ -653,8 +634,8 @@ def m_envelope(
         kind: ``'global'`` (default: a test of level ``alpha`` over all distances, see
             :func:`global_envelope`), ``'local'`` (pointwise) or ``'global_dbmss'`` (dbmss's
             global envelope, to replicate it).
-        seed: an int, a ``numpy.random.Generator`` (it is advanced) or None (fresh entropy,
-            not reproducible).
+        seed: an int, a ``numpy.random.SeedSequence``, a ``numpy.random.Generator`` (it is
+            advanced) or None (fresh entropy, not reproducible).
 
     Returns:
         :class:`Envelope` with ``measure = 'M'``.
@@ -673,8 +654,8 @@ def m_envelope(
         fn, x, y, r, labels, reference, neighbor, weights, case_control
     )
     _no_population_independence(fn, null, univariate)
-    children = _children(fn, seed, n_sim)
+    children = spawn(seed, fn, n_sim)
     sites = MSites(xa, ya, ra, cc, univariate)
     value = sites.values(code[None, :], wt[None, :])[0]
-    sims = np.concatenate(_simulate(code, wt, null, children, sites.values), axis=0)
+    sims = np.concatenate(_simulate(fn, code, wt, null, children, sites.values), axis=0)
     return _result("M", ra, value, sims, null, kind, alpha)

@@ -28,6 +28,7 @@ from innocluster.measures._inference import (
     prepared_weights,
     s012,
 )
+from innocluster.measures._seeds import Seed
 
 __all__ = ["GearyResult", "geary"]
 
@@ -75,7 +76,7 @@ def geary(
     transform: str = "r",
     permutations: int = 999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
 ) -> GearyResult:
     """Geary's contiguity ratio C of values over regions.
 
@@ -95,7 +96,8 @@ def geary(
         permutations: number of random permutations ``P >= 0``.
         alternative: ``'two-sided'`` (default), ``'greater'`` (C above 1: negative
             autocorrelation) or ``'less'`` (C below 1: positive autocorrelation).
-        seed: int or :class:`numpy.random.Generator` for the permutations.
+        seed: int, :class:`numpy.random.Generator` or :class:`numpy.random.SeedSequence` for
+            the permutations.
 
     Returns:
         :class:`GearyResult`.

@@ -31,9 +31,9 @@ from innocluster.measures._inference import (
     normal_p,
     prepared_weights,
     read_only,
-    rng_of,
     s012,
 )
+from innocluster.measures._seeds import Seed, as_generator
 
 __all__ = ["GetisOrdLocalResult", "GetisOrdResult", "getis_ord", "getis_ord_local"]
 
@@ -112,7 +112,7 @@ def getis_ord(
     transform: str = "b",
     permutations: int = 999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
 ) -> GetisOrdResult:
     """Global Getis-Ord G: the share of all cross-products of values that are between neighbours.
 
@@ -133,7 +133,8 @@ def getis_ord(
         permutations: number of random permutations ``P >= 0``.
         alternative: ``'two-sided'`` (default), ``'greater'`` (high values cluster) or
             ``'less'``.
-        seed: int or :class:`numpy.random.Generator` for the permutations.
+        seed: int, :class:`numpy.random.Generator` or :class:`numpy.random.SeedSequence` for
+            the permutations.
 
     Returns:
         :class:`GetisOrdResult`.
@@ -199,7 +200,7 @@ def getis_ord_local(
     transform: str = "b",
     permutations: int = 999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
     keep_simulations: bool = False,
 ) -> GetisOrdLocalResult:
     """Local Getis-Ord ``G_i`` (``star=False``) or ``G_i*`` (``star=True``) of each region.
@@ -226,7 +227,8 @@ def getis_ord_local(
         permutations: number of conditional permutations ``P >= 0``.
         alternative: ``'two-sided'`` (default), ``'greater'`` (hot spot) or ``'less'``
             (cold spot).
-        seed: int or :class:`numpy.random.Generator` for the permutations.
+        seed: int, :class:`numpy.random.Generator` or :class:`numpy.random.SeedSequence` for
+            the permutations.
         keep_simulations: keep the ``(P, n)`` simulated statistics in ``sim``.
 
     Returns:
@@ -250,7 +252,7 @@ def getis_ord_local(
         raise InnoclusterError(f"The values of {caller} are all zero; G_i is undefined")
     n = len(yv)
     W, isl = prepared_weights(w, n, transform, caller, star=bool(star))
-    rng = rng_of(seed, caller)
+    rng = as_generator(seed, caller)
     ids = conditional_ids(rng, n, max_cardinality(W), permutations)
     return _getis_ord_local(yv, W, isl, bool(star), ids, alternative, keep_simulations)
 

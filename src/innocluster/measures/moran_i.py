@@ -37,9 +37,9 @@ from innocluster.measures._inference import (
     normal_p,
     prepared_weights,
     read_only,
-    rng_of,
     s012,
 )
+from innocluster.measures._seeds import Seed, as_generator
 
 __all__ = ["QUADRANTS", "MoranLocalResult", "MoranResult", "moran", "moran_local"]
 
@@ -140,7 +140,7 @@ def moran(
     transform: str = "r",
     permutations: int = 999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
 ) -> MoranResult:
     """Global Moran's I of values over regions.
 
@@ -163,7 +163,8 @@ def moran(
         permutations: number of random permutations ``P >= 0`` (0 skips permutation inference).
         alternative: ``'two-sided'`` (default), ``'greater'`` (positive autocorrelation) or
             ``'less'``; used by every p-value.
-        seed: int or :class:`numpy.random.Generator` for the permutations (None: fresh entropy).
+        seed: int, :class:`numpy.random.Generator` or :class:`numpy.random.SeedSequence` for
+            the permutations (None: fresh entropy).
 
     Returns:
         :class:`MoranResult`.
@@ -230,7 +231,7 @@ def moran_local(
     transform: str = "r",
     permutations: int = 999,
     alternative: str = "two-sided",
-    seed: int | np.random.Generator | None = None,
+    seed: Seed = None,
     keep_simulations: bool = False,
 ) -> MoranLocalResult:
     """Local Moran ``I_i`` (LISA) of each region, its quadrant and its inference.
@@ -257,7 +258,8 @@ def moran_local(
         transform: ``'r'`` (default, as esda), ``'b'`` or ``'o'``.
         permutations: number of conditional permutations ``P >= 0``.
         alternative: ``'two-sided'`` (default), ``'greater'`` or ``'less'``.
-        seed: int or :class:`numpy.random.Generator` for the permutations.
+        seed: int, :class:`numpy.random.Generator` or :class:`numpy.random.SeedSequence` for
+            the permutations.
         keep_simulations: keep the ``(P, n)`` simulated statistics in ``sim``.
 
     Returns:
@@ -275,7 +277,7 @@ def moran_local(
     yv = checked_values(y, caller)
     n = len(yv)
     W, isl = prepared_weights(w, n, transform, caller)
-    rng = rng_of(seed, caller)
+    rng = as_generator(seed, caller)
     ids = conditional_ids(rng, n, max_cardinality(W), permutations)
     return _moran_local(yv, W, isl, ids, alternative, keep_simulations)
 

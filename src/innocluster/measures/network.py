@@ -15,6 +15,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components, shortest_path
 
 from innocluster.errors import InnoclusterError
+from innocluster.measures._seeds import Seed, as_generator
 
 __all__ = [
     "NetworkSummary",
@@ -153,7 +154,7 @@ def brokerage(
     org_b: np.ndarray,
     nodes: np.ndarray | None = None,
     samples: int | None = None,
-    seed: int | np.random.Generator | None = 0,
+    seed: Seed = 0,
 ) -> dict[int, float]:
     """Betweenness centrality of every organisation: its brokerage between others.
 
@@ -176,7 +177,7 @@ def brokerage(
     graph = nx.from_scipy_sparse_array(matrix)
     if samples is not None:
         samples = min(int(samples), len(ids))
-    rng = np.random.default_rng(seed)
+    rng = as_generator(seed, "brokerage")
     seed_int = int(rng.integers(2**31 - 1))
     values = nx.betweenness_centrality(graph, k=samples, normalized=True, seed=seed_int)
     return {int(ids[i]): float(v) for i, v in values.items()}
@@ -187,7 +188,7 @@ def small_world(
     org_b: np.ndarray,
     nodes: np.ndarray | None = None,
     sources: int = 1000,
-    seed: int | np.random.Generator | None = 0,
+    seed: Seed = 0,
 ) -> dict[str, float]:
     """Small-world coefficients ``sigma`` and ``omega`` of the largest component.
 
@@ -216,6 +217,7 @@ def small_world(
         Telesford, Q. K. et al. (2011) The ubiquity of small-world networks. *Brain
         Connectivity* 1(5), 367-375. doi:10.1089/brain.2011.0038
     """
+    rng = as_generator(seed, "small_world")
     matrix, _ = adjacency(org_a, org_b, nodes)
     if matrix.shape[0] == 0:
         raise InnoclusterError("small_world: the network has no organisations")
@@ -234,7 +236,7 @@ def small_world(
     clustering = nx.average_clustering(nx.from_scipy_sparse_array(giant))
     starts = np.arange(n)
     if n > sources:
-        starts = np.sort(np.random.default_rng(seed).choice(n, sources, replace=False))
+        starts = np.sort(rng.choice(n, sources, replace=False))
     lengths = shortest_path(giant, unweighted=True, directed=False, indices=starts)
     path_length = float(lengths.sum() / (len(starts) * (n - 1)))
     c_random, l_random = k / n, np.log(n) / np.log(k)

@@ -34,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from innocluster.errors import InnoclusterError
+from innocluster.measures._seeds import Seed, library_seed
 
 __all__ = [
     "DensitySplit",
@@ -814,7 +815,7 @@ def field_communities(
     method: Literal["louvain", "greedy"] = "louvain",
     resolution: float = 1.0,
     min_proximity: float = 0.0,
-    seed: int = 0,
+    seed: Seed = 0,
 ) -> np.ndarray:
     """Groups of related fields: communities of the weighted proximity network.
 
@@ -833,7 +834,8 @@ def field_communities(
         resolution: modularity resolution ``gamma`` > 0; larger gives more, smaller groups.
         min_proximity: edges with ``phi_ij <= min_proximity`` are dropped (default 0: every
             positive proximity is an edge).
-        seed: seed of the Louvain method.
+        seed: seed of the Louvain method: an int is passed to networkx as it is; a
+            ``numpy.random.Generator`` or ``SeedSequence`` draws one.
 
     Returns:
         shape ``(n_fields,)``, int64 group labels ``0 .. n_groups - 1``, numbered by decreasing
@@ -866,7 +868,7 @@ def field_communities(
     graph.add_weighted_edges_from(zip(i.tolist(), j.tolist(), W[i, j].tolist(), strict=True))
     if method == "louvain":
         groups = nx.community.louvain_communities(
-            graph, weight="weight", resolution=resolution, seed=seed
+            graph, weight="weight", resolution=resolution, seed=library_seed(seed, func)
         )
     else:
         groups = nx.community.greedy_modularity_communities(
