@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+import innocluster as ic
 from innocluster.cli import app
 from innocluster.errors import InnoclusterError
 from innocluster.measures.diagnosis import MechanismRules, diagnose
@@ -62,7 +63,7 @@ def test_the_cli_reads_a_folder_and_prints_json(tmp_path, cluster_tables, write_
     }
     table = CliRunner().invoke(app, ["diagnose", str(tmp_path)])
     assert table.exit_code == 0 and "platform" in table.stdout
-    assert diagnose(tmp_path).phase["action"] == "platform"  # a folder works in Python too
+    assert ic.diagnose(tmp_path).phase["action"] == "platform"  # a folder works in Python too
     missing = CliRunner().invoke(app, ["diagnose", str(tmp_path / "none")])
     assert missing.exit_code == 2 and "does not exist" in missing.stderr
 
@@ -79,10 +80,10 @@ def test_a_simulated_run_can_be_diagnosed():
 def test_a_reference_file_sets_the_thresholds(tmp_path, cluster_tables):
     ref = tmp_path / "reference.toml"
     ref.write_text("knowledge = 1e9\nalliances = 0\n")
-    d = diagnose(cluster_tables(), reference=ref)
+    d = ic.diagnose(cluster_tables(), reference=ref)
     assert (d.phase["knowledge_level"], d.phase["alliance_level"]) == ("low", "high")
     ref.write_text("knowledge = 'lots'\nalliances = 1\n")
     with pytest.raises(InnoclusterError, match="knowledge: expected a number, got 'lots'"):
-        diagnose(cluster_tables(), reference=ref)
+        ic.diagnose(cluster_tables(), reference=ref)
     with pytest.raises(InnoclusterError, match="does not exist"):
-        diagnose(cluster_tables(), reference=tmp_path / "none.toml")
+        ic.diagnose(cluster_tables(), reference=tmp_path / "none.toml")

@@ -48,7 +48,7 @@ def test_a_run_without_patents_says_what_is_missing():
 
 def test_rows_and_cli_outputs(tmp_path, cluster_tables, write_cluster_tables):
     write_cluster_tables(cluster_tables(), tmp_path)
-    rows = profile_rows(measure_cluster(tmp_path))
+    rows = profile_rows(measure_cluster(ic.load_tables(tmp_path)))
     assert list(rows.columns) == ["section", "measure", "value", "json"]
     size = rows[(rows["section"] == "size") & (rows["measure"] == "organisations")]
     assert size["value"].tolist() == [380.0]

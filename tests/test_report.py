@@ -113,7 +113,7 @@ def test_report_is_self_contained(run_report):
 
 
 def test_diagnosis_panel_states_phase_and_mechanisms_with_numbers(run_folder, run_report):
-    d = ic.measures.diagnose(run_folder)
+    d = ic.diagnose(run_folder)
     html = _sections(run_report)["diagnosis"]
     assert d.phase["phase"] in html and d.phase["recommendation"] in html
     for mechanism in d.mechanisms["mechanism"]:

@@ -1,4 +1,8 @@
-"""Measuring a run or a data folder: ``measure`` and ``diagnose``."""
+"""Measuring a run or a data folder: ``measure`` and ``diagnose``.
+
+The measures read no file: these commands read the folder (and a reference file) with
+:mod:`innocluster.report.sources`, then measure the tables.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +40,7 @@ def diagnose(
 ) -> None:
     """Phase, governance and forming mechanisms of a cluster (docs/measures.md)."""
     with user_errors():
-        from innocluster.measures.diagnosis import diagnose as run_diagnosis
+        from innocluster.report.sources import read_and_diagnose  # reads, then diagnoses
 
         cuts = None
         if thresholds is not None:
@@ -47,7 +51,7 @@ def diagnose(
                     f"--thresholds '{thresholds}': expected two numbers, KNOWLEDGE,ALLIANCES"
                 ) from None
             cuts = (k, a)
-        result = run_diagnosis(
+        result = read_and_diagnose(
             data,
             region=region,
             year=year,
@@ -85,10 +89,11 @@ def measure(
     """Every measure of a cluster: geography, technology, network, knowledge, life cycle."""
     with user_errors():
         from innocluster.measures.profile import measure_cluster, profile_rows
+        from innocluster.report.sources import read_tables
 
         if out is not None and out.suffix not in (".json", ".parquet"):
             raise InnoclusterError(f"--out '{out}': expected a .json or .parquet file")
-        profile = measure_cluster(data, year=year)
+        profile = measure_cluster(read_tables(data), year=year)
         if out is None:
             typer.echo(json.dumps(profile, indent=2))
             return

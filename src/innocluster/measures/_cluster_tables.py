@@ -8,7 +8,8 @@ its life-cycle stage.
 Interface offered to those modules:
 
 - :func:`cluster_frames`: the three DataFrames of a mapping of tables or of a run (any object
-  with the attributes ``organizations``, ``patents`` and ``alliances``);
+  with the attributes ``organizations``, ``patents`` and ``alliances``); a path is refused, as
+  the measures read no file (their callers load the tables: :mod:`innocluster.report.sources`);
 - :func:`life_cycle`: the life-cycle row, the stage of the number of organisations in a year
   with the numbers behind it.
 """
@@ -16,21 +17,29 @@ Interface offered to those modules:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from innocluster.data.files import load_tables
 from innocluster.errors import InnoclusterError
 from innocluster.measures.lifecycle import lifecycle_stage
 
 
-def cluster_frames(tables: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """``organizations, patents, alliances`` of ``tables`` (a mapping or a run)."""
-    if isinstance(tables, (str, Path)):
-        tables = load_tables(tables)
+def cluster_frames(tables: Any, caller: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``organizations, patents, alliances`` of ``tables`` (a mapping or a run).
+
+    Raises:
+        InnoclusterError: ``tables`` is a path (the measures read no file; the message, naming
+            ``caller``, says how to load it) or a mapping without one of the tables.
+    """
+    if isinstance(tables, (str, PurePath)):
+        raise InnoclusterError(
+            f"{caller}: the tables are the path '{tables}', and measures read no file: load "
+            "the folder first (innocluster.load_tables(folder), or innocluster.load_run for a "
+            "run folder)"
+        )
     if isinstance(tables, Mapping):
         missing = [n for n in ("organizations", "patents", "alliances") if n not in tables]
         if missing:

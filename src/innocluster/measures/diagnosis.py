@@ -29,7 +29,6 @@ The rules are thresholds, stated with every verdict; change them with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,7 +40,6 @@ from innocluster.measures.knowledge import DEPRECIATION, patent_stock
 from innocluster.measures.moran_i import moran
 from innocluster.measures.phase import diagnose_phase
 from innocluster.measures.weights import knn
-from innocluster.textfiles import read_toml
 
 __all__ = ["MechanismRules", "Diagnosis", "diagnose"]
 
@@ -114,27 +112,31 @@ def diagnose(
 
     Args:
         tables: the cluster tables (``docs/data-formats.md``): a mapping with the DataFrames
-            ``organizations``, ``patents`` and ``alliances``, a :class:`~innocluster.Run`, or the
-            path of a data folder (a run folder, or CSV, TSV or Parquet files read with
-            :func:`~innocluster.data.load_tables`).
+            ``organizations``, ``patents`` and ``alliances``, or a :class:`~innocluster.Run`.
+            This function reads no file: load a data folder first
+            (:func:`innocluster.load_tables`), or call :func:`innocluster.diagnose`, which
+            reads a folder and a reference file (:mod:`innocluster.report.sources`).
         region: the region to diagnose (default: the region with most organisations alive).
         year: the year (step) to diagnose (default: the last year in the tables).
         reference, thresholds: how stocks are scored high or low (see
-            :func:`~innocluster.measures.phase.diagnose_phase`); ``reference`` may also be the
-            path of a TOML file giving a reference cluster's stocks, ``knowledge = ...`` and
-            ``alliances = ...``, used as thresholds.
+            :func:`~innocluster.measures.phase.diagnose_phase`); a reference cluster's stocks
+            are thresholds (``reference="thresholds"``).
         per_organisation: score stocks per organisation alive in the region (for regions of
             different sizes) instead of totals.
         depreciation: annual depreciation of the knowledge stock.
         rules: the thresholds of the forming-mechanism verdicts.
 
     Raises:
-        InnoclusterError: a column is missing, there are no organisations with a region, or the
-            focus region is unknown.
+        InnoclusterError: ``tables`` or ``reference`` is a path, a column is missing, there are
+            no organisations with a region, or the focus region is unknown.
     """
-    organizations, patents, alliances = cluster_frames(tables)
+    organizations, patents, alliances = cluster_frames(tables, "diagnose")
     if str(reference).endswith(".toml"):
-        thresholds, reference = _reference_file(Path(reference)), "thresholds"
+        raise InnoclusterError(
+            f"diagnose: the reference '{reference}' is a file, and measures read no file: pass "
+            "its stocks as thresholds=(knowledge, alliances) with reference='thresholds', or "
+            "diagnose with innocluster.diagnose, which reads it"
+        )
     _require(
         organizations,
         ("org_id", "kind", "x", "y", "region", "born", "exited", "parent"),
@@ -174,19 +176,6 @@ def diagnose(
         ]
     )
     return Diagnosis(year=year, focus=region, phase=phase, regions=table, mechanisms=mechanisms)
-
-
-def _reference_file(path: Path) -> tuple[float, float]:
-    values = read_toml(path, "reference file")
-    cuts = []
-    for key in ("knowledge", "alliances"):
-        value = values.get(key)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise InnoclusterError(
-                f"reference file '{path}': {key}: expected a number, got {value!r}"
-            )
-        cuts.append(float(value))
-    return cuts[0], cuts[1]
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:

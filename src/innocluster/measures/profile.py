@@ -46,15 +46,16 @@ def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict
     """The profile of a cluster (see the module docstring).
 
     Args:
-        tables: a folder of cluster tables, a :class:`~innocluster.Run`, or a mapping of the
-            ``organizations``, ``patents`` and ``alliances`` DataFrames.
+        tables: a :class:`~innocluster.Run`, or a mapping of the ``organizations``,
+            ``patents`` and ``alliances`` DataFrames (load a folder first:
+            :func:`innocluster.load_tables`; this function reads no file).
         year: the year (step) measured; default the last in the tables.
         seed: seed of the permutation inference.
 
     Returns:
         ``{section: {...}}`` of plain data; ``seconds`` per section.
     """
-    orgs, patents, alliances = cluster_frames(tables)
+    orgs, patents, alliances = cluster_frames(tables, "measure_cluster")
     frames = {"organizations": orgs, "patents": patents, "alliances": alliances}
     if year is None:
         values = [orgs["born"].max(), orgs["exited"].max(), patents["year"].max()]

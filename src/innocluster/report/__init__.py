@@ -2,10 +2,36 @@
 
 ``write_report(folder)`` (``innocluster report DIR``) writes the interactive report of a run
 folder or a folder of real data; ``plot_figure(folder, kind, out)`` (``innocluster plot``) writes
-one figure as PNG, SVG or PDF. See ``docs/report.md``.
+one figure as PNG, SVG or PDF. See ``docs/report.md``. The submodules load on first use
+(PEP 562), so that reading a cluster folder (:mod:`innocluster.report.sources`) does not import
+the drawing libraries.
 """
 
-from innocluster.report.html import render_report, write_report
-from innocluster.report.panels import PANELS, Panel, PanelContent, build_panels
+from __future__ import annotations
 
-__all__ = ["PANELS", "Panel", "PanelContent", "build_panels", "render_report", "write_report"]
+import importlib
+from typing import Any
+
+#: Public name -> the submodule that defines it.
+_EXPORTS = {
+    "PANELS": "panels",
+    "Panel": "panels",
+    "PanelContent": "panels",
+    "build_panels": "panels",
+    "render_report": "html",
+    "write_report": "html",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
