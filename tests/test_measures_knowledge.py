@@ -13,8 +13,8 @@ from innocluster.errors import InnoclusterError
 from innocluster.measures.knowledge import (
     alliance_stock,
     alliances_per_organisation,
-    knowledge_stock,
     patent_stock,
+    perpetual_inventory,
 )
 
 
@@ -35,14 +35,14 @@ def loop_stock(flows, d, initial):
 def test_matches_the_recursion(flows, d):
     initial = np.arange(flows.shape[1], dtype=float)
     np.testing.assert_allclose(
-        knowledge_stock(flows, d, initial), loop_stock(flows, d, initial), rtol=1e-12, atol=1e-6
+        perpetual_inventory(flows, d, initial), loop_stock(flows, d, initial), rtol=1e-12, atol=1e-6
     )
 
 
 def test_default_depreciation_and_one_dimensional_input():
-    np.testing.assert_allclose(knowledge_stock([1, 0, 0]), [1, 0.85, 0.7225])
+    np.testing.assert_allclose(perpetual_inventory([1, 0, 0]), [1, 0.85, 0.7225])
     with pytest.raises(InnoclusterError, match="depreciation"):
-        knowledge_stock([1, 2], depreciation=1.5)
+        perpetual_inventory([1, 2], depreciation=1.5)
 
 
 def test_patent_stock_by_region_fills_missing_years():

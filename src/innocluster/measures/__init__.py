@@ -21,7 +21,8 @@ _EXPORTS = {
     "profile_rows": "profile",
     "alliance_stock": "knowledge",
     "alliances_per_organisation": "knowledge",
-    "knowledge_stock": "knowledge",
+    "knowledge_stock": "knowledge",  # the former name of perpetual_inventory, its alias
+    "perpetual_inventory": "knowledge",
     "patent_stock": "knowledge",
     "STAGES": "lifecycle",
     "lifecycle_stage": "lifecycle",

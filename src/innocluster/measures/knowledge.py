@@ -1,8 +1,10 @@
 """Knowledge stock and alliance stock: the two axes of a cluster's phase.
 
-The knowledge stock is the perpetual inventory of patents; the alliance stock counts the
-alliances active in a year. Both work on the cluster tables (``patents``, ``alliances``) of a
-simulated run or of real data, per organisation, per region or for the whole cluster.
+The knowledge stock is the perpetual inventory of patents (:func:`perpetual_inventory` of a
+flow, :func:`patent_stock` of a patents table); the alliance stock counts the alliances active
+in a year. Both work on the cluster tables (``patents``, ``alliances``) of a simulated run or of
+real data, per organisation, per region or for the whole cluster. (The simulator's knowledge of
+an organisation, tacit plus explicit, is another quantity of the same everyday name.)
 """
 
 from __future__ import annotations
@@ -14,13 +16,13 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["knowledge_stock", "patent_stock", "alliance_stock", "alliances_per_organisation"]
+__all__ = ["perpetual_inventory", "patent_stock", "alliance_stock", "alliances_per_organisation"]
 
 #: Annual depreciation of the knowledge stock, the usual R&D-capital rate (Hall 2005).
 DEPRECIATION = 0.15
 
 
-def knowledge_stock(
+def perpetual_inventory(
     flows: np.ndarray, depreciation: float = DEPRECIATION, initial: np.ndarray | float = 0.0
 ) -> np.ndarray:
     """Perpetual inventory of a flow: ``S_t = (1 - d) S_{t-1} + P_t``.
@@ -43,11 +45,12 @@ def knowledge_stock(
     flows = np.asarray(flows, dtype=np.float64)
     if flows.ndim not in (1, 2):
         raise InnoclusterError(
-            f"The 'flows' parameter of knowledge_stock must be 1-D or 2-D; got {flows.ndim}-D"
+            f"The 'flows' parameter of perpetual_inventory must be 1-D or 2-D; got {flows.ndim}-D"
         )
     if not 0.0 <= depreciation <= 1.0:
         raise InnoclusterError(
-            f"The 'depreciation' parameter of knowledge_stock must be in [0, 1]; got {depreciation}"
+            "The 'depreciation' parameter of perpetual_inventory must be in [0, 1]; "
+            f"got {depreciation}"
         )
     keep = 1.0 - depreciation
     from scipy.signal import lfilter  # imported on use: the simulator loads this module
@@ -56,6 +59,10 @@ def knowledge_stock(
     state = keep * np.broadcast_to(np.asarray(initial, dtype=np.float64), flows.shape[1:])
     stock, _ = lfilter([1.0], [1.0, -keep], flows, axis=0, zi=state[np.newaxis, ...])
     return stock
+
+
+# The former name: removed once the simulator imports perpetual_inventory.
+knowledge_stock = perpetual_inventory
 
 
 def patent_stock(
@@ -93,7 +100,7 @@ def patent_stock(
         counts = patents["year"].value_counts().reindex(years, fill_value=0).to_frame("cluster")
     else:
         counts = pd.crosstab(patents["year"], patents[by]).reindex(index=years, fill_value=0)
-    stock = knowledge_stock(counts.to_numpy(), depreciation)
+    stock = perpetual_inventory(counts.to_numpy(), depreciation)
     return pd.DataFrame(stock, index=years, columns=counts.columns.rename(by))
 
 

@@ -367,9 +367,9 @@ def knowledge_data(data: ClusterData, depreciation: float = 0.15) -> SeriesData:
     """Tacit and explicit knowledge, patents filed and their stock, the four SECI flows.
 
     The patent stock is the perpetual inventory ``S_t = (1 - d) S_{t-1} + P_t`` of the patents
-    per year (:func:`innocluster.measures.knowledge.knowledge_stock`).
+    per year (:func:`innocluster.measures.knowledge.perpetual_inventory`).
     """
-    from innocluster.measures.knowledge import knowledge_stock
+    from innocluster.measures.knowledge import perpetual_inventory
 
     rows: list[tuple[str, dict[str, np.ndarray]]] = []
     notes = []
@@ -389,7 +389,10 @@ def knowledge_data(data: ClusterData, depreciation: float = 0.15) -> SeriesData:
         rows.append(
             (
                 "patents",
-                {"filed per year": filed, "stock (d = 0.15)": knowledge_stock(filed, depreciation)},
+                {
+                    "filed per year": filed,
+                    "stock (d = 0.15)": perpetual_inventory(filed, depreciation),
+                },
             )
         )
     else:
@@ -458,12 +461,12 @@ def phase_data(data: ClusterData) -> PhaseData:
         )
     if data.source == "run":
         raise Unavailable("This model records no knowledge or alliance stock indices.")
-    from innocluster.measures.knowledge import alliance_stock, knowledge_stock
+    from innocluster.measures.knowledge import alliance_stock, perpetual_inventory
 
     if len(data.patents) == 0 and len(data.alliances) == 0:
         raise Unavailable("The folder has neither patents nor alliances.")
     n = np.maximum(data.alive_counts(), 1).astype(float)
-    stock = knowledge_stock(data.per_year(data.patents["year"])) if len(data.patents) else 0 * n
+    stock = perpetual_inventory(data.per_year(data.patents["year"])) if len(data.patents) else 0 * n
     links = (
         alliance_stock(data.alliances, data.years)["alliances"].to_numpy(float)
         if len(data.alliances)
