@@ -18,7 +18,7 @@ from innocluster.errors import InnoclusterError
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.report import PANELS, build_panels, write_report
 from innocluster.report.data import load_cluster
-from innocluster.report.figures import lifecycle_data, map_data, network_data, platform_owner
+from innocluster.report.panel_data import lifecycle_data, map_data, network_data, platform_owner
 
 #: A small default run: 30 steps from 100 firms (a few seconds).
 SMALL = {"population.n_firms": 100}

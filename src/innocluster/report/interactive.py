@@ -1,5 +1,5 @@
 """The report's interactive figures (plotly), drawn from the arrays of
-:mod:`innocluster.report.figures`.
+:mod:`innocluster.report.panel_data`.
 
 Arrays go to plotly as float32 or int32 numpy arrays, which plotly writes as base64 typed
 arrays: about 5 bytes a number instead of about 18 as JSON text, which keeps the map's frames
@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from innocluster.report.figures import (
+from innocluster.report.panel_data import (
     KINDS,
     ConcentrationData,
     MapData,

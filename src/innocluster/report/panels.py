@@ -18,8 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from innocluster.report import figures
 from innocluster.report import interactive as draw
+from innocluster.report import panel_data
 from innocluster.report.data import ClusterData, Unavailable
 
 __all__ = ["Panel", "PanelContent", "PANELS", "build_panels"]
@@ -58,17 +58,17 @@ class Panel:
 
 
 def _map(data: ClusterData) -> PanelContent:
-    result = figures.map_data(data)
+    result = panel_data.map_data(data)
     return PanelContent(draw.map_figure(result), notes=result.notes)
 
 
 def _network(data: ClusterData) -> PanelContent:
-    result = figures.network_data(data)
+    result = panel_data.network_data(data)
     return PanelContent(draw.network_figure(result), notes=result.notes)
 
 
 def _lifecycle(data: ClusterData) -> PanelContent:
-    result = figures.lifecycle_data(data)
+    result = panel_data.lifecycle_data(data)
     counts = pd.Series(result.stages).value_counts()
     spans = ", ".join(f"{stage} {n} years" for stage, n in counts.items())
     return PanelContent(
@@ -79,12 +79,12 @@ def _lifecycle(data: ClusterData) -> PanelContent:
 
 
 def _knowledge(data: ClusterData) -> PanelContent:
-    result = figures.knowledge_data(data)
+    result = panel_data.knowledge_data(data)
     return PanelContent(draw.series_figure(result), notes=result.notes)
 
 
 def _phase(data: ClusterData) -> PanelContent:
-    result = figures.phase_data(data)
+    result = panel_data.phase_data(data)
     words = []
     if result.action is not None:
         changes = [
@@ -98,7 +98,7 @@ def _phase(data: ClusterData) -> PanelContent:
 
 
 def _techspace(data: ClusterData) -> PanelContent:
-    result = figures.techspace_data(data)
+    result = panel_data.techspace_data(data)
     special = result.fields[result.rca > 1]
     return PanelContent(
         draw.techspace_figure(result),
@@ -112,7 +112,7 @@ def _techspace(data: ClusterData) -> PanelContent:
 
 
 def _concentration(data: ClusterData) -> PanelContent:
-    result = figures.concentration_data(data)
+    result = panel_data.concentration_data(data)
     return PanelContent(draw.concentration_figure(result), notes=result.notes)
 
 

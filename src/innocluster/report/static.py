@@ -1,7 +1,8 @@
 """The report's figures as static images for papers (matplotlib, Agg backend: no display).
 
-Each figure draws the same arrays as the interactive report (:mod:`innocluster.report.figures`);
-the map and the network show one year. PNG at 150 dpi, or vector SVG or PDF.
+Each figure draws the same arrays as the interactive report
+(:mod:`innocluster.report.panel_data`); the map and the network show one year. PNG at 150 dpi,
+or vector SVG or PDF.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from innocluster.errors import InnoclusterError
-from innocluster.report import figures
+from innocluster.report import panel_data
 from innocluster.report.data import ClusterData, Unavailable, load_cluster
 from innocluster.report.experiment import is_experiment
 from innocluster.report.style import ACTION_COLOURS, KIND_COLOURS, SERIES_COLOURS, STAGE_COLOURS
@@ -24,14 +25,14 @@ _SIZE = (8.0, 6.0)
 
 
 def _map(fig, data: ClusterData, year: int | None) -> None:
-    result = figures.map_data(data, years=[data.last_year if year is None else year])
+    result = panel_data.map_data(data, years=[data.last_year if year is None else year])
     frame = result.frames[0]
     ax = fig.add_subplot()
     image = ax.pcolormesh(
         result.edges_x, result.edges_y, frame.density, cmap="Greys", alpha=0.45, zorder=0
     )
     fig.colorbar(image, ax=ax, label="organisations per cell", shrink=0.8)
-    for kind in figures.KINDS:
+    for kind in panel_data.KINDS:
         x, y, size, _ = frame.points[kind]
         ax.scatter(
             x, y, s=(size / 2) ** 2, c=KIND_COLOURS[kind], alpha=0.75, edgecolors="white",
@@ -48,11 +49,11 @@ def _map(fig, data: ClusterData, year: int | None) -> None:
 def _network(fig, data: ClusterData, year: int | None) -> None:
     from matplotlib.collections import LineCollection
 
-    result = figures.network_data(data, year=year)
+    result = panel_data.network_data(data, year=year)
     ax = fig.add_subplot()
     ax.add_collection(LineCollection(result.edges, colors="#7f7f7f", linewidths=0.6, zorder=1))
     nodes = result.nodes
-    for kind in (*figures.KINDS, "unknown"):
+    for kind in (*panel_data.KINDS, "unknown"):
         part = nodes[(nodes["kind"] == kind) & ~nodes["owner"]]
         if len(part):
             ax.scatter(
@@ -69,7 +70,7 @@ def _network(fig, data: ClusterData, year: int | None) -> None:
     ax.legend(loc="upper left", fontsize=8)
 
 
-def _series(fig, result: figures.SeriesData) -> None:
+def _series(fig, result: panel_data.SeriesData) -> None:
     axes = fig.subplots(len(result.rows), 1, sharex=True, squeeze=False)[:, 0]
     c = 0
     for ax, (title, series) in zip(axes, result.rows, strict=True):
@@ -101,7 +102,7 @@ def _shade(ax, years: np.ndarray, stages: np.ndarray) -> None:
 
 
 def _lifecycle(fig, data: ClusterData, year: int | None) -> None:
-    result = figures.lifecycle_data(data)
+    result = panel_data.lifecycle_data(data)
     _series(fig, result)
     from matplotlib.patches import Patch
 
@@ -111,11 +112,11 @@ def _lifecycle(fig, data: ClusterData, year: int | None) -> None:
 
 
 def _knowledge(fig, data: ClusterData, year: int | None) -> None:
-    _series(fig, figures.knowledge_data(data))
+    _series(fig, panel_data.knowledge_data(data))
 
 
 def _phase(fig, data: ClusterData, year: int | None) -> None:
-    result = figures.phase_data(data)
+    result = panel_data.phase_data(data)
     ax = fig.add_subplot()
     ax.plot(result.knowledge, result.alliances, color="#c0c0c0", lw=1.2, zorder=1)
     if result.action is not None:
@@ -141,7 +142,7 @@ def _phase(fig, data: ClusterData, year: int | None) -> None:
 
 
 def _techspace(fig, data: ClusterData, year: int | None) -> None:
-    result = figures.techspace_data(data)
+    result = panel_data.techspace_data(data)
     ax = fig.add_subplot()
     for i, j in result.edges:
         ax.plot([result.x[i], result.x[j]], [result.y[i], result.y[j]], color="#c8c8c8", zorder=1)
@@ -160,7 +161,7 @@ def _techspace(fig, data: ClusterData, year: int | None) -> None:
 
 
 def _concentration(fig, data: ClusterData, year: int | None) -> None:
-    result = figures.concentration_data(data)
+    result = panel_data.concentration_data(data)
     e = result.envelope
     ax = fig.add_subplot()
     ax.fill_between(e.r, e.lo, e.hi, color="#999", alpha=0.35,

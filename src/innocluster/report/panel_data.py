@@ -1,4 +1,4 @@
-"""What each figure shows, computed once from a cluster folder and drawn twice.
+"""The data of each panel's figure, computed once from a cluster folder and drawn twice.
 
 Each ``*_data`` function turns a :class:`~innocluster.report.data.ClusterData` into plain arrays
 (a small dataclass) with the measures of :mod:`innocluster.measures`; the interactive report
