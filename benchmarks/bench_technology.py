@@ -32,8 +32,13 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from innocluster.measures.complexity import complexity_indices
-from innocluster.measures.technology import proximity, rca, relatedness_density, specialisation
+from innocluster.measures import (
+    complexity_indices,
+    proximity,
+    rca,
+    relatedness_density,
+    specialisation,
+)
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))

@@ -1,8 +1,19 @@
 """Measures of clusters: pure functions of arrays or tables, shared by simulated and real data.
 
-See ``docs/measures.md`` for every measure, its formula, its options and its references. The
-submodules load on first use (PEP 562), so that importing the simulator does not import the
-libraries only some measures need (networkx, scipy.signal, scikit-learn).
+See ``docs/measures.md`` for every measure, its formula, its options and its references. Every
+public name is ``innocluster.measures.NAME``; the submodules load on first use (PEP 562), so
+that importing the simulator does not import the libraries only some measures need (networkx,
+scipy.signal, scikit-learn).
+
+One submodule per family of statistics (``moran_i``, ``geary_c``, ``getis_ord_g``, ``ripley``,
+``duranton_overman``, ``marcon_puech``, ...). What families share lives in internal modules,
+named with a leading underscore and offering public names only, each stating its interface:
+``_inference`` (spatial autocorrelation: checks, permutations, p-values), ``_points`` (points
+in a window: checks, pairs, edge corrections), ``_seeds`` (the one seed normaliser) and
+``_cluster_tables`` (the tables of the table-level measures). No submodule imports another's
+private names, reads a file or imports the simulator (``tests/test_measures_purity.py``). A
+submodule is never named like a function it defines (``moran_i``, not ``moran``), so that
+``innocluster.measures.moran`` stays the function once the submodule is imported.
 """
 
 from __future__ import annotations

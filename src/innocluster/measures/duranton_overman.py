@@ -33,7 +33,7 @@ from innocluster.measures._points import (
     point_types,
 )
 
-__all__ = ["KERNEL_REACH", "KDensity", "kd"]
+__all__ = ["KDensity", "kd"]
 
 #: The Gaussian kernel is summed over distances within this many bandwidths of ``r``: the terms
 #: left out are below ``exp(-32) = 1.3e-14`` of the kernel's peak.
