@@ -25,21 +25,21 @@ import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from innocluster.measures._seeds import as_generator
-from innocluster.measures.technology import (
+from innocluster.measures._matrices import (
+    Mat,
     Matrix,
-    _choice,
-    _density,
-    _empty_check,
-    _fail,
-    _fields,
-    _Mat,
-    _matrix,
-    _safe_divide,
-    _sums,
-    _to_dense,
-    _weights,
+    axis_sums,
+    check_choice,
+    check_empty,
+    check_fields,
+    checked_matrix,
+    fail,
+    proximity_weights,
+    safe_divide,
+    to_dense,
+    weighted_density,
 )
+from innocluster.measures._seeds import as_generator
 
 __all__ = [
     "Complexity",
@@ -56,12 +56,12 @@ DENSE_LIMIT = 1500
 _ARPACK_START_SEED = 0
 
 
-def _valid(A: _Mat, func: str, empty: str) -> tuple[_Mat, np.ndarray, np.ndarray]:
+def _valid(A: Mat, func: str, empty: str) -> tuple[Mat, np.ndarray, np.ndarray]:
     """The submatrix of non-empty rows and fields, and the two boolean masks of empty ones."""
-    _choice(empty, ("nan", "raise"), "empty", func)
-    d, u = _sums(A, 1), _sums(A, 0)
+    check_choice(empty, ("nan", "raise"), "empty", func)
+    d, u = axis_sums(A, 1), axis_sums(A, 0)
     if empty == "raise":
-        _empty_check(d, u, "M", func)
+        check_empty(d, u, "M", func)
     empty_rows, empty_fields = d == 0, u == 0
     sub = A[~empty_rows][:, ~empty_fields]
     return sub, empty_rows, empty_fields
@@ -121,9 +121,9 @@ def reflections(
     """
     func = "reflections"
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        _fail(f"The 'steps' parameter of {func} must be an integer >= 0; got {steps!r}")
-    A, empty_rows, empty_fields = _valid(_matrix(M, "M", func), func, empty)
-    d, u = _sums(A, 1), _sums(A, 0)
+        fail(f"The 'steps' parameter of {func} must be an integer >= 0; got {steps!r}")
+    A, empty_rows, empty_fields = _valid(checked_matrix(M, "M", func), func, empty)
+    d, u = axis_sums(A, 1), axis_sums(A, 0)
     kc = np.empty((steps + 1, len(d)))
     kp = np.empty((steps + 1, len(u)))
     kc[0], kp[0] = d, u
@@ -159,7 +159,7 @@ class Complexity:
     empty_fields: np.ndarray
 
 
-def _arpack(G: _Mat, H: _Mat, top: np.ndarray) -> tuple[float, np.ndarray] | None:
+def _arpack(G: Mat, H: Mat, top: np.ndarray) -> tuple[float, np.ndarray] | None:
     """Top eigenpair of ``G @ H`` with its known top eigenvector ``top`` deflated (ARPACK).
 
     Works on matrix-vector products only. Returns None if ARPACK does not converge.
@@ -183,7 +183,7 @@ def _arpack(G: _Mat, H: _Mat, top: np.ndarray) -> tuple[float, np.ndarray] | Non
 
 
 def _second_eigenpair(
-    A: _Mat, d: np.ndarray, u: np.ndarray, solver: str
+    A: Mat, d: np.ndarray, u: np.ndarray, solver: str
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Second eigenvalue of ``M~`` and the raw vectors ``(kc, kp)`` with ``kc = D^-1 M kp``.
 
@@ -215,7 +215,7 @@ def _second_eigenpair(
         lam_v = float(values[0]), vectors[:, 0]
     lam, v = lam_v
     if lam <= 1e-12:
-        _fail(
+        fail(
             "complexity is undefined for this M: M~ has a single non-zero eigenvalue (every "
             "row is specialised in the same fields), so ECI cannot rank the rows"
         )
@@ -240,7 +240,7 @@ def _orientation(d: np.ndarray, kc: np.ndarray, u: np.ndarray, kp: np.ndarray) -
 
 def _standardise(x: np.ndarray, mean: float, std: float, func: str) -> np.ndarray:
     if not std > 0:
-        _fail(f"{func} cannot standardise: the index has zero spread")
+        fail(f"{func} cannot standardise: the index has zero spread")
     return (x - mean) / std
 
 
@@ -310,17 +310,17 @@ def complexity_indices(
         *Science Advances*, 5(1), eaau1705. https://doi.org/10.1126/sciadv.aau1705
     """
     func = "complexity_indices"
-    _choice(pci_standardisation, ("own", "eci"), "pci_standardisation", func)
-    solver = _choice(solver, ("auto", "dense", "arpack"), "solver", func)
+    check_choice(pci_standardisation, ("own", "eci"), "pci_standardisation", func)
+    solver = check_choice(solver, ("auto", "dense", "arpack"), "solver", func)
     if isinstance(ddof, bool) or ddof not in (0, 1):
-        _fail(f"The 'ddof' parameter of {func} must be 0 or 1; got {ddof!r}")
-    A, empty_rows, empty_fields = _valid(_matrix(M, "M", func), func, empty)
+        fail(f"The 'ddof' parameter of {func} must be 0 or 1; got {ddof!r}")
+    A, empty_rows, empty_fields = _valid(checked_matrix(M, "M", func), func, empty)
     if min(A.shape) < 2:
-        _fail(
+        fail(
             f"{func} needs at least 2 rows and 2 fields with specialisations; got "
             f"{A.shape[0]} and {A.shape[1]}"
         )
-    d, u = _sums(A, 1), _sums(A, 0)
+    d, u = axis_sums(A, 1), axis_sums(A, 0)
     lam, kc, kp = _second_eigenpair(A, d, u, solver)
     sign = _orientation(d, kc, u, kp)
     kc, kp = sign * kc, sign * kp
@@ -409,29 +409,29 @@ def complexity_outlook(
         https://doi.org/10.1126/science.1144581
     """
     func = "complexity_outlook"
-    rule = _choice(cog_rule, ("growthlab", "marginal"), "cog_rule", func)
+    rule = check_choice(cog_rule, ("growthlab", "marginal"), "cog_rule", func)
     if isinstance(ddof, bool) or ddof not in (0, 1):
-        _fail(f"The 'ddof' parameter of {func} must be 0 or 1; got {ddof!r}")
-    A = _matrix(M, "M", func, unit=True)
-    W, S = _weights(proximity, func, include_self)
-    _fields(A, W, "proximity", func)
+        fail(f"The 'ddof' parameter of {func} must be 0 or 1; got {ddof!r}")
+    A = checked_matrix(M, "M", func, unit=True)
+    W, S = proximity_weights(proximity, func, include_self)
+    check_fields(A, W, "proximity", func)
     q = np.asarray(pci, dtype=np.float64)
     if q.shape != (A.shape[1],):
-        _fail(f"The 'pci' argument of {func} must have shape ({A.shape[1]},); got {q.shape}")
+        fail(f"The 'pci' argument of {func} must have shape ({A.shape[1]},); got {q.shape}")
     if np.any(np.isinf(q)):
-        _fail(f"The 'pci' argument of {func} must not contain infinity")
+        fail(f"The 'pci' argument of {func} must not contain infinity")
     q = np.where(np.isnan(q), 0.0, q)
-    absent = 1.0 - _to_dense(A)
-    dens = _density(A, W, S)
+    absent = 1.0 - to_dense(A)
+    dens = weighted_density(A, W, S)
     coi = (absent * dens) @ q
-    N = _safe_divide(W, S[None, :])
+    N = safe_divide(W, S[None, :])
     gain = (absent * q[None, :]) @ N.T
     if rule == "marginal":
         gain = gain - (np.diag(N)[None, :] + dens) * q[None, :]
     cog = absent * gain
     if standardise_coi:
-        has = _sums(A, 1) > 0
+        has = axis_sums(A, 1) > 0
         if has.sum() < 2:
-            _fail(f"{func} needs at least 2 rows with specialisations to standardise COI")
+            fail(f"{func} needs at least 2 rows with specialisations to standardise COI")
         coi = _standardise(coi, coi[has].mean(), coi[has].std(ddof=ddof), func)
     return Outlook(coi=coi, cog=cog)

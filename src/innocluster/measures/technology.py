@@ -6,7 +6,8 @@ one column per technology field (patent class, industry, product): counts or val
 specialisation matrix ``M``; from ``M`` the field-by-field co-occurrence, proximity and
 relatedness matrices; from both the relatedness density of each row to each field, the
 concentration of each row over fields, the entries into and exits from specialisations between
-two periods, and groups of related fields. Complexity (ECI/PCI, the method of reflections, COI
+two periods, and groups of related fields. The checks and helpers shared with complexity are
+in :mod:`innocluster.measures._matrices`. Complexity (ECI/PCI, the method of reflections, COI
 and COG) is in :mod:`innocluster.measures.complexity`.
 
 Every function is a pure, vectorised function of arrays. Inputs are checked at the entry point:
@@ -25,15 +26,30 @@ Formulas, conventions and differences from ``ecomplexity`` and EconGeo are in
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, NoReturn
+from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 
-from innocluster.errors import InnoclusterError
+from innocluster.measures._matrices import (
+    Mat,
+    Matrix,
+    axis_sums,
+    check_choice,
+    check_empty,
+    check_fields,
+    check_same_shape,
+    checked_matrix,
+    checked_number,
+    fail,
+    like_input,
+    proximity_weights,
+    row_index,
+    safe_divide,
+    to_dense,
+    weighted_density,
+)
 from innocluster.measures._seeds import Seed, library_seed
 
 __all__ = [
@@ -55,155 +71,22 @@ __all__ = [
     "ubiquity",
 ]
 
-#: A 2-D input: a dense array (or anything ``np.asarray`` makes 2-D) or a scipy.sparse matrix.
-Matrix = Any
-#: Internal form of a validated matrix: float64 ndarray or float64 ``csr_array``.
-_Mat = np.ndarray | sp.csr_array
-
-_SHAPE_HINT = "rows = regions or organisations, columns = fields"
-
-
-# ---------------------------------------------------------------------------------------------
-# Validation and small helpers (shared with complexity.py)
-# ---------------------------------------------------------------------------------------------
-
-
-def _fail(message: str) -> NoReturn:
-    raise InnoclusterError(message)
-
-
-def _choice(value: object, options: tuple[str, ...], param: str, func: str) -> str:
-    """Return ``value`` if it is one of ``options``, else raise the project's one-line error."""
-    if not isinstance(value, str) or value not in options:
-        listed = ", ".join(f"'{o}'" for o in options)
-        _fail(f"The '{param}' parameter of {func} must be one of {listed}; got {value!r}")
-    return value
-
-
-def _matrix(
-    X: Matrix,
-    name: str,
-    func: str,
-    *,
-    binary: bool = False,
-    unit: bool = False,
-    square: bool = False,
-    hint: str = _SHAPE_HINT,
-) -> _Mat:
-    """Validate a 2-D non-negative finite matrix and return it as float64 ndarray or CSR array.
-
-    ``binary`` requires values in {0, 1}; ``unit`` requires values in [0, 1]; ``square``
-    requires a square matrix. Explicit zeros of a sparse input are dropped.
-    """
-    if sp.issparse(X):
-        if X.ndim != 2:
-            _fail(f"The '{name}' argument of {func} must be 2-D ({hint}); got {X.ndim}-D")
-        A: _Mat = sp.csr_array(X, dtype=np.float64, copy=True)
-        A.sum_duplicates()
-        A.eliminate_zeros()
-        values = A.data
-    else:
-        try:
-            A = np.array(X, dtype=np.float64)
-        except (TypeError, ValueError):
-            _fail(f"The '{name}' argument of {func} must be a numeric 2-D array ({hint})")
-        if A.ndim != 2:
-            _fail(f"The '{name}' argument of {func} must be 2-D ({hint}); got shape {A.shape}")
-        values = A
-    n, m = A.shape
-    if n == 0 or m == 0:
-        _fail(f"The '{name}' argument of {func} must have at least one row and one column")
-    if square and n != m:
-        _fail(f"The '{name}' argument of {func} must be square (fields x fields); got {n}x{m}")
-    if not np.all(np.isfinite(values)):
-        _fail(f"The '{name}' argument of {func} must be finite; found NaN or infinity")
-    if values.size and values.min() < 0:
-        _fail(f"The '{name}' argument of {func} must be non-negative; found {values.min():g}")
-    if binary and not np.all((values == 0) | (values == 1)):
-        bad = values[(values != 0) & (values != 1)][0]
-        _fail(f"The '{name}' argument of {func} must be binary (0/1); found {bad:g}")
-    if unit and values.size and values.max() > 1:
-        _fail(f"The '{name}' argument of {func} must lie in [0, 1]; found {values.max():g}")
-    return A
-
-
-def _same_shape(A: _Mat, B: _Mat, a: str, b: str, func: str) -> None:
-    if A.shape != B.shape:
-        _fail(
-            f"The '{a}' and '{b}' arguments of {func} must have the same shape; got "
-            f"{A.shape[0]}x{A.shape[1]} and {B.shape[0]}x{B.shape[1]}"
-        )
-
-
-def _fields(A: _Mat, phi: np.ndarray, name: str, func: str) -> None:
-    if phi.shape[0] != A.shape[1]:
-        _fail(
-            f"The '{name}' argument of {func} must be {A.shape[1]}x{A.shape[1]} (one row and "
-            f"column per field); got {phi.shape[0]}x{phi.shape[1]}"
-        )
-
-
-def _sums(A: _Mat, axis: int) -> np.ndarray:
-    """Row (``axis=1``) or column (``axis=0``) sums as a 1-D float64 array."""
-    return np.asarray(A.sum(axis=axis), dtype=np.float64).ravel()
-
-
-def _like(result: sp.csr_array, original: Matrix) -> Matrix:
-    """Return a sparse result as ``csr_matrix`` if the input was a ``spmatrix``."""
-    return sp.csr_matrix(result) if isinstance(original, sp.spmatrix) else result
-
-
-def _row_index(A: sp.csr_array) -> np.ndarray:
-    """Row index of every stored element of a CSR array."""
-    return np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
-
-
-def _safe_divide(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """``num / den`` with 0 wherever ``den`` is 0 (broadcasting as numpy does)."""
-    num, den = np.broadcast_arrays(np.asarray(num, np.float64), np.asarray(den, np.float64))
-    return np.divide(num, den, out=np.zeros(num.shape), where=den != 0)
-
-
-def _empty_check(rows: np.ndarray | None, cols: np.ndarray | None, name: str, func: str) -> None:
-    """Raise for all-zero rows or columns (used when ``empty='raise'``)."""
-    for sums, what in ((rows, "rows"), (cols, "columns")):
-        if sums is not None and np.any(sums == 0):
-            where = np.flatnonzero(sums == 0)
-            first = ", ".join(str(i) for i in where[:5]) + (", ..." if len(where) > 5 else "")
-            _fail(
-                f"The '{name}' argument of {func} has {len(where)} all-zero {what} "
-                f"(index {first}) and empty='raise'"
-            )
-
-
-def _to_dense(A: _Mat) -> np.ndarray:
-    return A.toarray() if sp.issparse(A) else A
-
-
-def _number(value: object, param: str, func: str, what: str, ok: Callable[[float], bool]) -> float:
-    """Return ``value`` as a float if it is a real number (not bool) with ``ok(value)``."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if np.isfinite(float(value)) and ok(float(value)):
-            return float(value)
-    _fail(f"The '{param}' parameter of {func} must be {what}; got {value!r}")
-
-
 # ---------------------------------------------------------------------------------------------
 # Specialisation
 # ---------------------------------------------------------------------------------------------
 
 
-def _rca(A: _Mat, empty: str, func: str) -> _Mat:
-    rows, cols = _sums(A, 1), _sums(A, 0)
+def _rca(A: Mat, empty: str, func: str) -> Mat:
+    rows, cols = axis_sums(A, 1), axis_sums(A, 0)
     if empty == "raise":
-        _empty_check(rows, cols, "X", func)
+        check_empty(rows, cols, "X", func)
     total = cols.sum()
-    share = _safe_divide(cols, np.full_like(cols, total))  # X_p / X, the field's overall share
+    share = safe_divide(cols, np.full_like(cols, total))  # X_p / X, the field's overall share
     if sp.issparse(A):
         # Stored elements lie in rows and columns with positive sums: no division by zero.
-        data = (A.data / rows[_row_index(A)]) / share[A.indices]
+        data = (A.data / rows[row_index(A)]) / share[A.indices]
         return sp.csr_array((data, A.indices.copy(), A.indptr.copy()), shape=A.shape)
-    return _safe_divide(_safe_divide(A, rows[:, None]), share[None, :])
+    return safe_divide(safe_divide(A, rows[:, None]), share[None, :])
 
 
 def rca(X: Matrix, *, empty: Literal["zero", "raise"] = "zero") -> Matrix:
@@ -232,10 +115,10 @@ def rca(X: Matrix, *, empty: Literal["zero", "raise"] = "zero") -> Matrix:
         Manchester School*, 33(2), 99-123. https://doi.org/10.1111/j.1467-9957.1965.tb00050.x
     """
     func = "rca"
-    A = _matrix(X, "X", func)
-    _choice(empty, ("zero", "raise"), "empty", func)
+    A = checked_matrix(X, "X", func)
+    check_choice(empty, ("zero", "raise"), "empty", func)
     out = _rca(A, empty, func)
-    return _like(out, X) if sp.issparse(out) else out
+    return like_input(out, X) if sp.issparse(out) else out
 
 
 def specialisation(
@@ -271,10 +154,10 @@ def specialisation(
         https://doi.org/10.1126/science.1144581
     """
     func = "specialisation"
-    A = _matrix(X, "X", func)
-    rule = _choice(threshold_rule, (">=", ">"), "threshold_rule", func)
-    _choice(empty, ("zero", "raise"), "empty", func)
-    threshold = _number(threshold, "threshold", func, "a finite number > 0", lambda x: x > 0)
+    A = checked_matrix(X, "X", func)
+    rule = check_choice(threshold_rule, (">=", ">"), "threshold_rule", func)
+    check_choice(empty, ("zero", "raise"), "empty", func)
+    threshold = checked_number(threshold, "threshold", func, "a finite number > 0", lambda x: x > 0)
     R = _rca(A, empty, func)
     compare = np.greater_equal if rule == ">=" else np.greater
     if sp.issparse(R):
@@ -282,7 +165,7 @@ def specialisation(
             (compare(R.data, threshold).astype(np.float64), R.indices, R.indptr), shape=R.shape
         )
         out.eliminate_zeros()
-        return _like(out, X)
+        return like_input(out, X)
     return compare(R, threshold).astype(np.float64)
 
 
@@ -302,7 +185,7 @@ def diversity(M: Matrix) -> np.ndarray:
         Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity.
         *PNAS*, 106(26), 10570-10575. https://doi.org/10.1073/pnas.0900943106
     """
-    return _sums(_matrix(M, "M", "diversity"), 1)
+    return axis_sums(checked_matrix(M, "M", "diversity"), 1)
 
 
 def ubiquity(M: Matrix) -> np.ndarray:
@@ -320,7 +203,7 @@ def ubiquity(M: Matrix) -> np.ndarray:
         Hidalgo, C. A., & Hausmann, R. (2009). The building blocks of economic complexity.
         *PNAS*, 106(26), 10570-10575. https://doi.org/10.1073/pnas.0900943106
     """
-    return _sums(_matrix(M, "M", "ubiquity"), 0)
+    return axis_sums(checked_matrix(M, "M", "ubiquity"), 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -328,7 +211,7 @@ def ubiquity(M: Matrix) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-def _gram(A: _Mat) -> np.ndarray:
+def _gram(A: Mat) -> np.ndarray:
     """``A^T A`` as a dense float64 array."""
     C = A.T @ A
     return np.asarray(C.toarray() if sp.issparse(C) else C, dtype=np.float64)
@@ -357,7 +240,9 @@ def co_occurrence(B: Matrix, *, binary: bool = False, diagonal: bool = True) -> 
         some well-known similarity measures. *Journal of the American Society for Information
         Science and Technology*, 60(8), 1635-1651. https://doi.org/10.1002/asi.21075
     """
-    A = _matrix(B, "B", "co_occurrence", hint="rows = regions or documents, columns = fields")
+    A = checked_matrix(
+        B, "B", "co_occurrence", hint="rows = regions or documents, columns = fields"
+    )
     if binary:
         A = (A > 0).astype(np.float64)
     C = _gram(A)
@@ -388,12 +273,12 @@ def proximity(M: Matrix, *, symmetric: bool = True) -> np.ndarray:
         conditions the development of nations. *Science*, 317(5837), 482-487.
         https://doi.org/10.1126/science.1144581
     """
-    A = _matrix(M, "M", "proximity", binary=True)
+    A = checked_matrix(M, "M", "proximity", binary=True)
     C = _gram(A)
     u = np.diag(C).copy()
     if symmetric:
-        return _safe_divide(C, np.maximum(u[:, None], u[None, :]))
-    return _safe_divide(C, u[:, None])
+        return safe_divide(C, np.maximum(u[:, None], u[None, :]))
+    return safe_divide(C, u[:, None])
 
 
 def relatedness(
@@ -438,26 +323,26 @@ def relatedness(
         economic activities. R package (function ``relatedness``).
     """
     func = "relatedness"
-    method = _choice(method, ("prob", "association", "cosine", "jaccard"), "method", func)
-    c = _to_dense(_matrix(C, "C", func, square=True, hint="fields x fields")).copy()
+    method = check_choice(method, ("prob", "association", "cosine", "jaccard"), "method", func)
+    c = to_dense(checked_matrix(C, "C", func, square=True, hint="fields x fields")).copy()
     if not np.allclose(c, c.T, rtol=1e-12, atol=0):
-        _fail(f"The 'C' argument of {func} must be symmetric (a co-occurrence matrix)")
+        fail(f"The 'C' argument of {func} must be symmetric (a co-occurrence matrix)")
     np.fill_diagonal(c, 0.0)
     s = c.sum(axis=0)
     T = s.sum()
     si, sj = s[:, None], s[None, :]
     if method == "prob":
         expected = (T / 2) * (
-            _safe_divide(si, T) * _safe_divide(sj, T - si)
-            + _safe_divide(sj, T) * _safe_divide(si, T - sj)
+            safe_divide(si, T) * safe_divide(sj, T - si)
+            + safe_divide(sj, T) * safe_divide(si, T - sj)
         )
-        out = _safe_divide(c, expected)
+        out = safe_divide(c, expected)
     elif method == "association":
-        out = _safe_divide(c * T, si * sj)
+        out = safe_divide(c * T, si * sj)
     elif method == "cosine":
-        out = _safe_divide(c, np.sqrt(si * sj))
+        out = safe_divide(c, np.sqrt(si * sj))
     else:
-        out = _safe_divide(c, si + sj - c)
+        out = safe_divide(c, si + sj - c)
     np.fill_diagonal(out, 0.0)
     return out
 
@@ -465,18 +350,6 @@ def relatedness(
 # ---------------------------------------------------------------------------------------------
 # Relatedness density
 # ---------------------------------------------------------------------------------------------
-
-
-def _weights(phi: Matrix, func: str, include_self: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Validated proximity (diagonal zeroed unless ``include_self``) and its column sums."""
-    W = _to_dense(_matrix(phi, "proximity", func, square=True, hint="fields x fields")).copy()
-    if not include_self:
-        np.fill_diagonal(W, 0.0)
-    return W, W.sum(axis=0)
-
-
-def _density(A: _Mat, W: np.ndarray, S: np.ndarray) -> np.ndarray:
-    return _safe_divide(np.asarray(A @ W), S[None, :])
 
 
 def relatedness_density(M: Matrix, proximity: Matrix, *, include_self: bool = True) -> np.ndarray:
@@ -517,10 +390,10 @@ def relatedness_density(M: Matrix, proximity: Matrix, *, include_self: bool = Tr
         https://doi.org/10.1093/icc/dtu012
     """
     func = "relatedness_density"
-    A = _matrix(M, "M", func)
-    W, S = _weights(proximity, func, include_self)
-    _fields(A, W, "proximity", func)
-    return _density(A, W, S)
+    A = checked_matrix(M, "M", func)
+    W, S = proximity_weights(proximity, func, include_self)
+    check_fields(A, W, "proximity", func)
+    return weighted_density(A, W, S)
 
 
 @dataclass(frozen=True)
@@ -581,14 +454,14 @@ def relatedness_density_split(
         https://doi.org/10.1126/science.1144581
     """
     func = "relatedness_density_split"
-    A = _matrix(M, "M", func, unit=True)
-    E = _matrix(external, "external", func, unit=True)
-    _same_shape(A, E, "M", "external", func)
-    W, S = _weights(proximity, func, include_self)
-    _fields(A, W, "proximity", func)
-    only_external = E - (E.multiply(A) if sp.issparse(E) else E * _to_dense(A))
-    internal = _density(A, W, S)
-    ext = _density(sp.csr_array(only_external) if sp.issparse(E) else only_external, W, S)
+    A = checked_matrix(M, "M", func, unit=True)
+    E = checked_matrix(external, "external", func, unit=True)
+    check_same_shape(A, E, "M", "external", func)
+    W, S = proximity_weights(proximity, func, include_self)
+    check_fields(A, W, "proximity", func)
+    only_external = E - (E.multiply(A) if sp.issparse(E) else E * to_dense(A))
+    internal = weighted_density(A, W, S)
+    ext = weighted_density(sp.csr_array(only_external) if sp.issparse(E) else only_external, W, S)
     return DensitySplit(internal=internal, external=ext, total=internal + ext)
 
 
@@ -622,11 +495,11 @@ def external_access(
         1059-1070. https://doi.org/10.1080/00343404.2020.1861240
     """
     func = "external_access"
-    rule = _choice(rule, ("any", "share"), "rule", func)
-    L = _matrix(links, "links", func, square=True, hint="rows x rows")
-    A = _matrix(M, "M", func, binary=True)
+    rule = check_choice(rule, ("any", "share"), "rule", func)
+    L = checked_matrix(links, "links", func, square=True, hint="rows x rows")
+    A = checked_matrix(M, "M", func, binary=True)
     if L.shape[0] != A.shape[0]:
-        _fail(
+        fail(
             f"The 'links' argument of {func} must be {A.shape[0]}x{A.shape[0]} (one row and "
             f"column per row of M); got {L.shape[0]}x{L.shape[1]}"
         )
@@ -642,7 +515,7 @@ def external_access(
     reach = reach.toarray() if sp.issparse(reach) else np.asarray(reach)
     if rule == "any":
         return (reach > 0).astype(np.float64)
-    return _safe_divide(reach, _sums(L, 1)[:, None])
+    return safe_divide(reach, axis_sums(L, 1)[:, None])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -650,12 +523,12 @@ def external_access(
 # ---------------------------------------------------------------------------------------------
 
 
-def _shares(X: Matrix, func: str, empty: str) -> tuple[_Mat, np.ndarray]:
-    A = _matrix(X, "X", func)
-    _choice(empty, ("nan", "raise"), "empty", func)
-    rows = _sums(A, 1)
+def _shares(X: Matrix, func: str, empty: str) -> tuple[Mat, np.ndarray]:
+    A = checked_matrix(X, "X", func)
+    check_choice(empty, ("nan", "raise"), "empty", func)
+    rows = axis_sums(A, 1)
     if empty == "raise":
-        _empty_check(rows, None, "X", func)
+        check_empty(rows, None, "X", func)
     return A, rows
 
 
@@ -681,7 +554,7 @@ def herfindahl(X: Matrix, *, empty: Literal["nan", "raise"] = "nan") -> np.ndarr
         University.
     """
     A, rows = _shares(X, "herfindahl", empty)
-    squares = _sums(A.multiply(A) if sp.issparse(A) else A * A, 1)
+    squares = axis_sums(A.multiply(A) if sp.issparse(A) else A * A, 1)
     out = np.full(rows.shape, np.nan)
     np.divide(squares, rows * rows, out=out, where=rows > 0)
     return out
@@ -715,15 +588,15 @@ def entropy(
     """
     func = "entropy"
     if base is not None:
-        base = _number(
+        base = checked_number(
             base, "base", func, "None or a number > 0 other than 1", lambda x: x > 0 and x != 1
         )
     A, rows = _shares(X, func, empty)
     if sp.issparse(A):
-        s = A.data / rows[_row_index(A)]
-        h = np.bincount(_row_index(A), weights=-s * np.log(s), minlength=A.shape[0])
+        s = A.data / rows[row_index(A)]
+        h = np.bincount(row_index(A), weights=-s * np.log(s), minlength=A.shape[0])
     else:
-        s = _safe_divide(A, rows[:, None])
+        s = safe_divide(A, rows[:, None])
         h = -np.sum(s * np.log(np.where(s > 0, s, 1.0)), axis=1)
     if base is not None:
         h = h / np.log(base)
@@ -787,13 +660,13 @@ def specialisation_change(
         https://doi.org/10.1093/icc/dtu012
     """
     func = "specialisation_change"
-    _choice(empty, ("nan", "raise"), "empty", func)
-    A0 = _to_dense(_matrix(M_before, "M_before", func, binary=True)) > 0
-    A1 = _to_dense(_matrix(M_after, "M_after", func, binary=True)) > 0
-    _same_shape(A0, A1, "M_before", "M_after", func)
+    check_choice(empty, ("nan", "raise"), "empty", func)
+    A0 = to_dense(checked_matrix(M_before, "M_before", func, binary=True)) > 0
+    A1 = to_dense(checked_matrix(M_after, "M_after", func, binary=True)) > 0
+    check_same_shape(A0, A1, "M_before", "M_after", func)
     d0 = A0.sum(axis=1).astype(np.float64)
     if empty == "raise":
-        _empty_check(d0, None, "M_before", func)
+        check_empty(d0, None, "M_before", func)
     entry, exit_ = A1 & ~A0, A0 & ~A1
     entries = entry.sum(axis=1).astype(np.float64)
     exits = exit_.sum(axis=1).astype(np.float64)
@@ -851,12 +724,14 @@ def field_communities(
         https://doi.org/10.1103/PhysRevE.70.066111
     """
     func = "field_communities"
-    method = _choice(method, ("louvain", "greedy"), "method", func)
-    W = _to_dense(_matrix(proximity, "proximity", func, square=True, hint="fields x fields"))
+    method = check_choice(method, ("louvain", "greedy"), "method", func)
+    W = to_dense(checked_matrix(proximity, "proximity", func, square=True, hint="fields x fields"))
     if not np.allclose(W, W.T, rtol=1e-12, atol=0):
-        _fail(f"The 'proximity' argument of {func} must be symmetric")
-    resolution = _number(resolution, "resolution", func, "a number > 0", lambda x: x > 0)
-    min_proximity = _number(min_proximity, "min_proximity", func, "a finite number", lambda x: True)
+        fail(f"The 'proximity' argument of {func} must be symmetric")
+    resolution = checked_number(resolution, "resolution", func, "a number > 0", lambda x: x > 0)
+    min_proximity = checked_number(
+        min_proximity, "min_proximity", func, "a finite number", lambda x: True
+    )
     try:
         import networkx as nx
     except ImportError as exc:  # pragma: no cover - networkx is a dependency of the extras
