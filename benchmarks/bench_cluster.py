@@ -25,7 +25,7 @@ The population then changes through entry, spin-offs and the shakeout; the organ
 the start, at their peak and at the end are reported beside the times.
 
 One short warm-up run (the unscaled default, 5 steps) comes first, so numba's compilation or
-cache loading is not timed. Then ``innocluster.engine.run_model(scenario, seed)`` is timed with
+cache loading is not timed. Then ``run_model(model_of(scenario), scenario, seed)`` is timed with
 the indicators observed every step (as a user's run), wall time, best of ``--repeats`` runs; the
 seconds of each part (init, each mechanism, observe) are those of the best run. Peak memory is
 the process's maximum resident set size (the warm-up's is far smaller).
@@ -51,8 +51,9 @@ from pathlib import Path
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.engine import run_model
+from innocluster.core.engine import run_model
+from innocluster.models import model_of
+from innocluster.models.cluster.parameters import ClusterScenario
 from innocluster.scenario import load_scenario
 
 HERE = Path(__file__).resolve().parent
@@ -105,7 +106,8 @@ def measure(scale: float, steps: int, repeats: int, seed: int) -> dict:
     overrides = scaled_overrides(scale, steps)
     scenario = load_scenario("default", overrides)
     start = time.perf_counter()
-    run_model(load_scenario("default", {"steps": 5}), seed)  # compile / load the numba kernels
+    warm = load_scenario("default", {"steps": 5})
+    run_model(model_of(warm), warm, seed)  # compile / load the numba kernels
     warmup = time.perf_counter() - start
     pop = scenario.population
     n_start = pop.n_firms + pop.n_leaders + pop.n_institutes + pop.n_intermediaries
@@ -121,7 +123,7 @@ def measure(scale: float, steps: int, repeats: int, seed: int) -> dict:
     totals, best = [], None
     for repeat in range(repeats):
         start = time.perf_counter()
-        sim = run_model(scenario, seed)
+        sim = run_model(model_of(scenario), scenario, seed)
         took = time.perf_counter() - start
         totals.append(took)
         print(f"  repeat {repeat + 1}/{repeats}: {took:.2f} s", flush=True)
@@ -208,7 +210,7 @@ def report(results: dict) -> str:
         "intermediary and anchor costs and every other parameter as in the default. "
         "See the docstring of `benchmarks/bench_cluster.py` for the rule.",
         "",
-        f"`innocluster.engine.run_model(scenario, seed={results['seed']})` with the indicators "
+        f"`run_model(model_of(scenario), scenario, seed={results['seed']})` with the indicators "
         f"observed every step, wall time, best of {results['repeats']} "
         f"(all: {', '.join(f'{s:.2f}' for s in results['repeat_seconds'])} s), after a warm-up "
         f"run of the unscaled default for 5 steps ({results['warmup_seconds']:.1f} s) so "

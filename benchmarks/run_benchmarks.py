@@ -53,18 +53,20 @@ def child(kind: str, n0: int, steps: int, seed: int) -> dict:
         return {"per_step": per_step, "max_rss_mib": _max_rss_mib()}
 
     import innocluster as ic
-    from innocluster.engine import run_model
+    from innocluster.core.engine import run_model
+    from innocluster.models import model_of
 
     overrides = {"n0": n0, "r": RADIUS.get(n0, 0.05), "steps": steps}
     scenario = ic.load_scenario("benchmark", overrides)
-    run_model(ic.load_scenario(scenario, {"n0": 2000, "steps": 2}), seed)  # compile / load JIT
+    warm = ic.load_scenario(scenario, {"n0": 2000, "steps": 2})
+    run_model(model_of(warm), warm, seed)  # compile / load JIT
     # The best of a few repeats (one at a million): a shared machine only ever adds time.
     repeats = 3 if n0 <= 100_000 else 1
     out = {"repeats": repeats}
     best = None
     for _ in range(repeats):
         start = time.perf_counter()
-        sim = run_model(scenario, seed, observe=False)
+        sim = run_model(model_of(scenario), scenario, seed, observe=False)
         took = (time.perf_counter() - start) / steps
         if best is None or took < best:
             best = took
@@ -75,7 +77,9 @@ def child(kind: str, n0: int, steps: int, seed: int) -> dict:
             }
         del sim
     out["mechanisms"] = best
-    out["observed"] = min(_timed(lambda: run_model(scenario, seed)) for _ in range(repeats)) / steps
+    model = model_of(scenario)
+    out["observed"] = min(_timed(lambda: run_model(model, scenario, seed)) for _ in range(repeats))
+    out["observed"] /= steps
     with tempfile.TemporaryDirectory() as tmp:
         out["with_tables"] = (
             min(_timed(lambda: ic.simulate(scenario, seed=seed).save(tmp)) for _ in range(repeats))

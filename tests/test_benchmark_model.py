@@ -8,9 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import innocluster as ic
-from innocluster.engine import generator_for, run_model
-from innocluster.models import benchmark
-from innocluster.models.benchmark import spillover_pool, spread_innovations
+from innocluster.core.engine import generator_for, run_model
+from innocluster.models import model_of
+from innocluster.models.benchmark import model as benchmark
+from innocluster.models.benchmark.kernels import spillover_pool, spread_innovations
 
 
 def brute_force_pool(x, y, k, r, lam, s):
@@ -112,7 +113,7 @@ def test_multinomial_shares_follow_knowledge():
 
 def one_step(**overrides):
     scenario = ic.load_scenario("benchmark", {"n0": 300, "steps": 1, **overrides})
-    return run_model(scenario, seed=11)
+    return run_model(model_of(scenario), scenario, seed=11)
 
 
 def test_spinoffs_inherit_phi_of_the_parents_knowledge_after_innovation_and_depreciation():

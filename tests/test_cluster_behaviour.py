@@ -11,10 +11,11 @@ import pytest
 from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
-from innocluster.cluster_state import INSTITUTE, knowledge_stock, region_of
-from innocluster.engine import run_model
+from innocluster.core.engine import run_model
 from innocluster.measures.concentration import rarefied_gini
 from innocluster.measures.lifecycle import lifecycle_stage
+from innocluster.models import model_of
+from innocluster.models.cluster.state import INSTITUTE, knowledge_stock, region_of
 from innocluster.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
@@ -172,7 +173,7 @@ def test_targeted_subsidies_specialise_in_the_strategic_fields():
 
 
 def _knowledge_near(scenario, seed: int, x: float, y: float, radius: float) -> float:
-    state = run_model(scenario, seed, observe=False).state
+    state = run_model(model_of(scenario), scenario, seed, observe=False).state
     orgs = state.orgs
     near = np.hypot(orgs["x"] - x, orgs["y"] - y) < radius
     anchor = (orgs["kind"] == INSTITUTE) & (orgs["x"] == x) & (orgs["y"] == y)

@@ -8,11 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import innocluster as ic
-from innocluster.cluster_parameters import INSTRUMENTS
-from innocluster.cluster_state import FIRM, INSTITUTE, INTERMEDIARY, LEADER, World, draw_fields
-from innocluster.engine import generator_for, run_model
+from innocluster.core.engine import generator_for, run_model
 from innocluster.errors import InnoclusterError
-from innocluster.mechanisms import (
+from innocluster.models import MODELS, model_of
+from innocluster.models.cluster.mechanisms import (
     depreciation,
     entrepreneurship,
     government,
@@ -21,8 +20,16 @@ from innocluster.mechanisms import (
     research,
     spillover,
 )
-from innocluster.models import MODELS
-from innocluster.models.cluster import morans_i, top_share
+from innocluster.models.cluster.model import morans_i, top_share
+from innocluster.models.cluster.parameters import INSTRUMENTS
+from innocluster.models.cluster.state import (
+    FIRM,
+    INSTITUTE,
+    INTERMEDIARY,
+    LEADER,
+    World,
+    draw_fields,
+)
 from innocluster.scenario import load_scenario
 
 SMALL = {"steps": 15, "n_firms": 60, "n_institutes": 4}
@@ -382,7 +389,7 @@ def test_same_seed_same_tables_and_different_seed_different_ones():
 
 def _final(seed=5, **overrides):
     sc = scenario(steps=20, **overrides)
-    sim = run_model(sc, seed)
+    sim = run_model(model_of(sc), sc, seed)
     return sim.rows, sim.state
 
 
@@ -471,7 +478,7 @@ def test_one_or_two_threads_give_the_same_run():
 @settings(max_examples=30)
 @given(seed=st.integers(0, 2**32 - 1), r=st.floats(0.5, 40.0))
 def test_near_kind_matches_all_pairs(seed, r):
-    from innocluster.cluster_state import near_kind
+    from innocluster.models.cluster.state import near_kind
 
     sc = scenario(n_firms=150, n_intermediaries=12)
     state = fresh_state(sc, seed % 1000)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from innocluster.models import MODELS
-from innocluster.scenario import BenchmarkParams, preset_names
+from innocluster.models.benchmark.parameters import BenchmarkParams
+from innocluster.scenario import preset_names
 from innocluster.tables import ALLIANCES, ORGANIZATIONS, PATENTS, indicators_schema
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from innocluster.cluster_parameters import ClusterScenario
+from innocluster.core.parameters import Section
 from innocluster.models import MODELS
-from innocluster.sections import Section
+from innocluster.models.cluster.parameters import ClusterScenario
 
 TEXT = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
 MODEL = MODELS["cluster"]
@@ -123,7 +123,7 @@ def test_every_parameter_row_gives_the_code_default(name):
     )
 
 
-@pytest.mark.parametrize("name", [name for name, _ in MODEL.mechanisms])
+@pytest.mark.parametrize("name", [m.name for m in MODEL.mechanisms])
 def test_every_mechanism_has_a_heading(name):
     assert any(name in heading for heading in HEADINGS), name
     assert any(heading.startswith(f"### {name}: ") for heading in HEADINGS), name
@@ -133,7 +133,7 @@ def test_the_step_order_is_the_code_order():
     # The numbered list under "## One step" names the mechanisms in the order the engine runs them.
     section = TEXT.split("\n## One step\n", 1)[1].split("\n## ", 1)[0]
     listed = re.findall(r"^\d+\. \*\*(\w+)\*\*", section, flags=re.MULTILINE)
-    assert listed == [name for name, _ in MODEL.mechanisms] + ["observe"]
+    assert listed == [m.name for m in MODEL.mechanisms] + ["observe"]
 
 
 @pytest.mark.parametrize("name", [column.name for column in MODEL.indicators])

@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 
 import innocluster as ic
-from innocluster.engine import generator_for, run_model
+from innocluster.core.engine import generator_for, run_model
+from innocluster.models import model_of
 
 
 def indicators(scenario, seed):
-    return np.array([[row[c] for c in sorted(row)] for row in run_model(scenario, seed).rows])
+    rows = run_model(model_of(scenario), scenario, seed).rows
+    return np.array([[row[c] for c in sorted(row)] for row in rows])
 
 
 def test_same_seed_same_run_other_seed_other_run(small):
@@ -25,9 +27,9 @@ def test_result_does_not_depend_on_the_number_of_threads():
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = run_model(scenario, 5)
+        one = run_model(model_of(scenario), scenario, 5)
         numba.set_num_threads(max(2, before))
-        many = run_model(scenario, 5)
+        many = run_model(model_of(scenario), scenario, 5)
     finally:
         numba.set_num_threads(before)
     assert one.rows == many.rows
@@ -45,7 +47,7 @@ def test_switching_a_mechanism_off_leaves_the_others_draws_alone():
     # With exits off, the spin-off draws of step 1 must be the same: same founders, same shift.
     on = ic.load_scenario("benchmark", {"n0": 2000, "steps": 1, "p_spin": 0.2})
     off = ic.load_scenario(on, {"mechanisms.exit": False})
-    a, b = run_model(on, 3).state.orgs, run_model(off, 3).state.orgs
+    a, b = run_model(model_of(on), on, 3).state.orgs, run_model(model_of(off), off, 3).state.orgs
     born_a, born_b = a["born"] == 1, b["born"] == 1
     assert born_a.sum() == born_b.sum() > 300
     assert np.array_equal(a["parent"][born_a], b["parent"][born_b])
@@ -58,7 +60,7 @@ def test_a_switched_off_mechanism_does_nothing():
         "benchmark",
         {"n0": 500, "steps": 3, "mechanisms.spillover": False, "mechanisms.spinoff": False},
     )
-    sim = run_model(scenario, 0)
+    sim = run_model(model_of(scenario), scenario, 0)
     assert all(row["mean_pool"] == 0.0 for row in sim.rows)
     assert set(sim.state.orgs["born"]) == {0}
     assert sim.timings.keys() == {"init", "innovation", "depreciation", "exit", "observe"}
@@ -66,4 +68,4 @@ def test_a_switched_off_mechanism_does_nothing():
 
 def test_negative_seed_is_refused(small):
     with pytest.raises(ValueError, match="non-negative"):
-        run_model(small, -1)
+        run_model(model_of(small), small, -1)

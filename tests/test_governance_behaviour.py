@@ -10,10 +10,10 @@ import pytest
 from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
-from innocluster.cluster_state import INSTITUTE, partner_ids
-from innocluster.engine import generator_for, run_model
-from innocluster.mechanisms import alliances
-from innocluster.models import MODELS
+from innocluster.core.engine import generator_for, run_model
+from innocluster.models import MODELS, model_of
+from innocluster.models.cluster.mechanisms import alliances
+from innocluster.models.cluster.state import INSTITUTE, partner_ids
 from innocluster.scenario import load_scenario
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def test_alliances_cluster_far_more_than_a_random_graph_of_the_same_density():
 
 def _candidates_and_accepted(seed: int):
     scenario = load_scenario("default", {"steps": 15})
-    state = run_model(scenario, seed, observe=False).state
+    state = run_model(model_of(scenario), scenario, seed, observe=False).state
     rng = generator_for(seed, "probe")
     seeker, partner = alliances.candidates(state, scenario, rng)
     keep = seeker != partner
@@ -143,7 +143,7 @@ def _state_with(patents_per_year: int, ties_per_org: float, seed: int = 0):
     ],
 )
 def test_adaptive_governance_applies_the_action_of_the_phase(patents, ties, action):
-    from innocluster.mechanisms import governance
+    from innocluster.models.cluster.mechanisms import governance
 
     state, scenario = _state_with(patents, ties)
     governance.step(state, scenario, np.random.default_rng(0))
@@ -183,7 +183,7 @@ def test_a_private_platform_concentrates_gains_a_public_one_spreads_them():
 
 def _owner_network_share(seed: int, overrides: dict) -> float:
     scenario = load_scenario("default", overrides)
-    state = run_model(scenario, seed, observe=False).state
+    state = run_model(model_of(scenario), scenario, seed, observe=False).state
     orgs, ties, owner = state.orgs, state.alliances, state.world.platform_owner
     partners = np.append(partner_ids(ties, owner), owner)
     members = orgs["member"] == 1

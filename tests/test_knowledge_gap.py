@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from innocluster.knowledge_gap import gap_to_neighbours
+from innocluster.models.cluster.kernels import gap_to_neighbours
 
 EXTENT = 20.0  # km
 

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from innocluster.core.space import cell_of
 from innocluster.errors import InnoclusterError
 from innocluster.measures.weights import (
     IslandWarning,
@@ -20,7 +21,6 @@ from innocluster.measures.weights import (
     knn,
     transform_weights,
 )
-from innocluster.space import cell_of
 
 # The 3 x 3 grid, regions numbered row * 3 + col:
 #   6 7 8

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from innocluster.numerics import exp_neg
+from innocluster.core.numerics import exp_neg
 
 
 @numba.njit

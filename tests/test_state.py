@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from innocluster.state import Alliances, FieldSpec, Population
+from innocluster.core.state import Alliances, FieldSpec, Population
 
 
 def make(capacity=16):

@@ -25,9 +25,9 @@ import pandas as pd
 import pyarrow as pa
 
 from innocluster._version import __version__
-from innocluster.engine import Simulation, run_model
+from innocluster.core.engine import Simulation, run_model
 from innocluster.errors import InnoclusterError
-from innocluster.models import MODELS, ModelSpec
+from innocluster.models import ModelSpec, model_of
 from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
 from innocluster.staging import staged_folder
 from innocluster.tables import (
@@ -121,18 +121,17 @@ def simulate(
         steps: steps to simulate; default the scenario's ``steps``.
         overrides: values to change, ``{"section.key": value}`` or ``["section.key=value"]``.
         on_step: called as ``on_step(t, steps)`` after each step.
-        model: run this model instead of the scenario's (see :func:`innocluster.engine.run_model`).
+        model: run this model instead of the scenario's own (the same model with a mechanism
+            wrapped, e.g. to record what it sees).
 
     Raises:
         InnoclusterError: the scenario, an override or the seed is not valid.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InnoclusterError(f"seed: expected a non-negative integer, got {seed!r}")
     resolved = load_scenario(scenario, overrides)
     if steps is not None:
         resolved = load_scenario(resolved, {"steps": steps})
     start = time.perf_counter()
-    sim = run_model(resolved, int(seed), on_step=on_step, model=model)
+    sim = run_model(model or model_of(resolved), resolved, seed, on_step=on_step)
     tables = _tables(sim)
     wall = time.perf_counter() - start
     info = {
@@ -178,7 +177,7 @@ def _schemas(scenario: Scenario) -> dict[str, TableSchema]:
         "organizations": ORGANIZATIONS,
         "patents": PATENTS,
         "alliances": ALLIANCES,
-        "indicators": indicators_schema(MODELS[scenario.model].indicators),
+        "indicators": indicators_schema(model_of(scenario).indicators),
     }
 
 

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from innocluster.cluster_state import region_of
 from innocluster.errors import InnoclusterError
 from innocluster.measures.inequality import gini
+from innocluster.models.cluster.state import region_of
 
 __all__ = [
     "MOMENTS",

@@ -35,13 +35,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innocluster.cluster_state import KIND_NAMES, knowledge_stock
+from innocluster.core.state import State
 from innocluster.errors import InnoclusterError
-from innocluster.mechanisms import research
 from innocluster.models import MODELS
+from innocluster.models.cluster.mechanisms import research
+from innocluster.models.cluster.state import KIND_NAMES, knowledge_stock
 from innocluster.run import Run, simulate
 from innocluster.scenario import ScenarioBase, load_scenario
-from innocluster.state import State
 
 __all__ = ["PANEL_COLUMNS", "simulate_panel"]
 
@@ -129,11 +129,12 @@ def simulate_panel(
             "knowledge production function to record"
         )
     model = MODELS["cluster"]
-    recorder = _ResearchRecorder(dict(model.mechanisms)["research"])
+    research = next(m for m in model.mechanisms if m.name == "research")
+    recorder = _ResearchRecorder(research.step)
     recorded = replace(
         model,
         mechanisms=tuple(
-            (name, recorder if name == "research" else step) for name, step in model.mechanisms
+            replace(m, step=recorder) if m.name == "research" else m for m in model.mechanisms
         ),
     )
     run = simulate(resolved, int(seed), model=recorded)

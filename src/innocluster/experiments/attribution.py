@@ -201,7 +201,7 @@ def attribute(
     """
     base = load_scenario(scenario, overrides or [])
     model = MODELS[base.model]
-    switches = [name for name, _ in model.mechanisms]
+    switches = [m.name for m in model.mechanisms]
     chosen = list(mechanisms) if mechanisms else list(DEFAULT_MECHANISMS[base.model])
     for name in chosen:
         if name not in switches:

@@ -38,12 +38,12 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from innocluster._version import __version__
+from innocluster.core.parameters import Section
 from innocluster.errors import InnoclusterError
 from innocluster.experiments import design as designs
 from innocluster.experiments.store import run_id
 from innocluster.models import MODELS
 from innocluster.scenario import SCENARIO_CLASSES, Scenario, load_scenario
-from innocluster.sections import Section
 from innocluster.textfiles import read_toml
 
 __all__ = [

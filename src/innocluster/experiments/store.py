@@ -37,8 +37,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from innocluster.core.parameters import ScenarioBase
 from innocluster.errors import InnoclusterError
-from innocluster.sections import ScenarioBase
 
 __all__ = [
     "CATALOG",

@@ -27,28 +27,17 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from innocluster.cluster_parameters import INSTRUMENTS, ClusterScenario
-from innocluster.cluster_state import (
-    FIRM,
-    INSTITUTE,
-    INTERMEDIARY,
-    KIND_NAMES,
-    LEADER,
-    World,
-    alliance_rows,
-    cluster_stocks,
-    is_producer,
-    knowledge_stock,
-    organisation_fields,
-    region_of,
+from innocluster.core.spec import Mechanism, ModelSpec
+from innocluster.core.state import Population, State
+from innocluster.measures import (
+    ellison_glaeser,
+    entropy,
+    gini,
+    grid_contiguity,
+    moran,
+    transitivity,
 )
-from innocluster.measures.autocorrelation import moran
-from innocluster.measures.concentration import ellison_glaeser
-from innocluster.measures.inequality import gini
-from innocluster.measures.network import transitivity
-from innocluster.measures.technology import entropy
-from innocluster.measures.weights import grid_contiguity
-from innocluster.mechanisms import (
+from innocluster.models.cluster.mechanisms import (
     alliances,
     depreciation,
     entrepreneurship,
@@ -62,8 +51,21 @@ from innocluster.mechanisms import (
     seci,
     spillover,
 )
-from innocluster.models.spec import ModelSpec
-from innocluster.state import Population, State
+from innocluster.models.cluster.parameters import INSTRUMENTS, ClusterScenario
+from innocluster.models.cluster.state import (
+    FIRM,
+    INSTITUTE,
+    INTERMEDIARY,
+    KIND_NAMES,
+    LEADER,
+    World,
+    alliance_rows,
+    cluster_stocks,
+    is_producer,
+    knowledge_stock,
+    organisation_fields,
+    region_of,
+)
 from innocluster.tables import Column
 
 __all__ = ["MODEL", "top_share", "morans_i"]
@@ -347,22 +349,29 @@ INDICATORS = (
 )
 
 
+#: The mechanisms in the order they run each year (see the module docstring).
+ORDER = (
+    government,
+    governance,
+    spillover,
+    alliances,
+    seci,
+    research,
+    entrepreneurship,
+    market,
+    mobility,
+    institutions,
+    openness,
+    depreciation,
+)
+
 MODEL = ModelSpec(
     name="cluster",
+    scenario=ClusterScenario,
     init=init,
-    mechanisms=(
-        ("government", government.step),
-        ("governance", governance.step),
-        ("spillover", spillover.step),
-        ("alliances", alliances.step),
-        ("seci", seci.step),
-        ("research", research.step),
-        ("entrepreneurship", entrepreneurship.step),
-        ("market", market.step),
-        ("mobility", mobility.step),
-        ("institutions", institutions.step),
-        ("openness", openness.step),
-        ("depreciation", depreciation.step),
+    mechanisms=tuple(
+        Mechanism(module.__name__.rsplit(".", 1)[-1], module.step, module.CONTRACT)
+        for module in ORDER
     ),
     observe=observe,
     indicators=INDICATORS,

@@ -238,7 +238,8 @@ class State:
     ``flows`` holds what mechanisms counted during the current step (entries, exits, the mean
     spillover pool, ...); the engine clears it before each step and hands it to the observer.
     ``patents`` collects the rows of the patents table as chunks of arrays. ``world`` holds a
-    model's cluster-wide values (for the cluster model a :class:`~innocluster.cluster_state.World`).
+    model's cluster-wide values (the cluster model's
+    :class:`~innocluster.models.cluster.state.World`).
     """
 
     orgs: Population

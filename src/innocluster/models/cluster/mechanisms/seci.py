@@ -7,7 +7,7 @@ and then applied, with ``A_i`` the absorptive capacity (Cohen and Levinthal 1990
 - **socialisation** (tacit to tacit): from alliance partners, in proportion to tie strength
   ``s_ij``, and from co-located organisations closer than ``r_tacit`` km (weight
   ``exp(-d / r_tacit)`` times technological proximity, the kernel of
-  :mod:`innocluster.knowledge_gap`)::
+  :mod:`innocluster.models.cluster.kernels`)::
 
       d tacit_i = socialisation * A_i * (sum_partners s_ij max(tacit_j - tacit_i, 0)
                                          + sum_near w_ij max(tacit_j - tacit_i, 0)) / max(W_i, 1)
@@ -30,12 +30,9 @@ and then applied, with ``A_i`` the absorptive capacity (Cohen and Levinthal 1990
 - **internalisation** (explicit to tacit): ``d tacit_i = internalisation * A_i *
   max(explicit_i - tacit_i, 0)``: codified knowledge becomes capability.
 
-Depreciation is its own mechanism. Reads ``kind, x, y, tacit, explicit, member``, the alliances
-and the world's ``language`` and ``platform_owner``. Writes ``tacit, explicit``; appends
-patents. Flows: ``seci_socialization``, ``seci_externalization``, ``seci_combination``,
-``seci_internalization`` (units), ``seci_patents``, ``platform_owner_share`` (share of the
-combination gain that went to a private platform's owner and its partners; 0 on a public
-platform, NaN without a platform).
+Depreciation is its own mechanism.
+
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -43,8 +40,11 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.kernels import gap_to_neighbours
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     INTERMEDIARY,
     absorptive_capacity,
     alliance_rows,
@@ -53,10 +53,27 @@ from innocluster.cluster_state import (
     knowledge_stock,
     partner_ids,
 )
-from innocluster.knowledge_gap import gap_to_neighbours
-from innocluster.state import State
 
-__all__ = ["step", "partner_gaps"]
+__all__ = ["CONTRACT", "step", "partner_gaps"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("knowledge", "seci", "space"),
+    reads=("kind", "x", "y", "tacit", "explicit", "member"),
+    writes=("tacit", "explicit"),
+    world_reads=("language", "platform_owner", "platform_age"),
+    world_writes=("patents_filed",),
+    flows=(
+        "seci_socialization",
+        "seci_externalization",
+        "seci_combination",
+        "seci_internalization",
+        "seci_patents",
+        "platform_owner_share",
+    ),
+    structure=("patents",),
+)
 
 
 @numba.njit(cache=True)

@@ -17,23 +17,22 @@ One step ``t = 1, 2, ...``:
 from __future__ import annotations
 
 import time
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
-from innocluster.models import MODELS, ModelSpec
-from innocluster.scenario import Scenario
-from innocluster.state import State
+from innocluster.core.spec import ModelSpec, stream_key
+from innocluster.core.state import State
+from innocluster.errors import InnoclusterError
 
 __all__ = ["Simulation", "generator_for", "run_model"]
 
 
 def generator_for(seed: int, name: str) -> np.random.Generator:
     """The generator of the part ``name`` (a mechanism, or ``"init"``) of a run with ``seed``."""
-    key = zlib.crc32(name.encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
 
 
 @dataclass
@@ -44,7 +43,7 @@ class Simulation:
     summed over steps.
     """
 
-    scenario: Scenario
+    scenario: Any
     seed: int
     model: ModelSpec
     state: State
@@ -53,28 +52,34 @@ class Simulation:
 
 
 def run_model(
-    scenario: Scenario,
+    model: ModelSpec,
+    scenario: Any,
     seed: int,
     *,
     observe: bool = True,
     on_step: Callable[[int, int], None] | None = None,
-    model: ModelSpec | None = None,
 ) -> Simulation:
-    """Simulate ``scenario.steps`` steps of the scenario's model from ``seed``.
+    """Simulate ``scenario.steps`` steps of ``model`` from ``seed``.
 
     Args:
-        scenario: a validated scenario.
+        model: the model to run (see :mod:`innocluster.models` for the registry).
+        scenario: a validated scenario of the model (an instance of ``model.scenario``).
         seed: a non-negative integer.
         observe: record an indicators row each step (turn off only to time the mechanisms).
         on_step: called as ``on_step(t, steps)`` after each step (progress display).
-        model: the model to run instead of the scenario's own (the same model with a mechanism
-            wrapped, e.g. to record what it sees); default ``MODELS[scenario.model]``.
+
+    Raises:
+        InnoclusterError: the seed is negative, or the scenario is not one of the model's.
     """
-    if seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    model = model or MODELS[scenario.model]
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InnoclusterError(f"seed: expected a non-negative integer, got {seed!r}")
+    if not isinstance(scenario, model.scenario):
+        raise InnoclusterError(
+            f"scenario '{getattr(scenario, 'name', scenario)}' is not a scenario of the "
+            f"'{model.name}' model"
+        )
     switches = scenario.mechanisms
-    enabled = [(name, step) for name, step in model.mechanisms if getattr(switches, name)]
+    enabled = [(m.name, m.step) for m in model.mechanisms if getattr(switches, m.name)]
     rngs = {name: generator_for(seed, name) for name, _ in enabled}
     timings = {name: 0.0 for name in ("init", *rngs, "observe")}
 

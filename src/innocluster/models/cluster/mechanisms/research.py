@@ -29,26 +29,37 @@ innovation closing the share ``quality_step`` of the gap to ``quality_max``. Sin
 R&D scales with its revenue, large firms make more process innovations, and a cut in unit cost
 is worth more to a firm the more it sells.
 
-Reads ``kind, revenue, subsidy, supply, tacit, explicit, x, y`` and the world's ``Q``,
-``maturity`` and ``strategic``. Writes ``tacit, explicit, unit_cost, quality``; appends
-patents. Flows: ``innovations``, ``process``, ``product``, ``patents``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     INSTITUTE,
     draw_fields,
     file_patents,
     is_producer,
     knowledge_stock,
 )
-from innocluster.state import State
 
-__all__ = ["step", "rd_money"]
+__all__ = ["CONTRACT", "step", "rd_money"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("research",),
+    reads=("kind", "revenue", "subsidy", "supply", "tacit", "explicit", "x", "y"),
+    writes=("tacit", "explicit", "unit_cost", "quality"),
+    world_reads=("Q", "maturity", "strategic"),
+    world_writes=("patents_filed",),
+    flows=("innovations", "process", "product", "patents"),
+    structure=("patents",),
+)
 
 
 def rd_money(kind, revenue, subsidy, supply, rd_share: float, institute_budget: float):

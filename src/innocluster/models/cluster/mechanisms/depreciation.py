@@ -4,17 +4,26 @@
 rule of R&D capital (Griliches 1979, who uses 10-15% a year; the default is 5% for knowledge
 that includes know-how embodied in people).
 
-Reads and writes ``tacit, explicit``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.state import State
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("knowledge",),
+    reads=("tacit", "explicit"),
+    writes=("tacit", "explicit"),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

@@ -13,11 +13,11 @@ technological proximity of the two organisations. The proximity is the cosine si
 their profiles, ``prox_ij = k_i . k_j / (|k_i| |k_j|)`` (0 if either profile is a zero vector),
 the measure of technological closeness of Jaffe (1986).
 
-Each pair is visited once: its weight ``exp(-dist / lam) * prox`` costs one exponential (the
-deterministic, vectorisable :func:`innocluster.numerics.exp_neg`) and one D-wide dot product of
-precomputed unit profile vectors, and it then adds the positive part of the gap to whichever of
-the two knows less in each field. Results do not depend on the number of numba threads, bit for
-bit.
+Each pair is visited once, by the phased cell-pair walk shared with the benchmark model
+(:mod:`innocluster.core.pairs`): its weight ``exp(-dist / lam) * prox`` costs one
+exponential and one D-wide dot product of precomputed unit profile vectors, and it then adds the
+positive part of the gap to whichever of the two knows less in each field. Results do not depend
+on the number of numba threads, bit for bit.
 
 Reference:
     Jaffe, A. B. (1986) Technological opportunity and spillovers of R&D: evidence from firms'
@@ -27,17 +27,15 @@ Reference:
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numba
 import numpy as np
 
-from innocluster.numerics import exp_neg
-from innocluster.space import build_grid
+from innocluster.core.pairs import PHASES, REACH, blocks_in_phase, walk_row
+from innocluster.core.space import build_grid
 
 __all__ = ["gap_to_neighbours"]
-
-#: Grid cells per neighbour radius: cells of side ``>= r / _REACH``.
-_REACH = 2
 
 
 def gap_to_neighbours(
@@ -93,7 +91,7 @@ def gap_to_neighbours(
     # Outside the square (or NaN) a point would index a cell that does not exist.
     if not (x.min() >= 0.0 and y.min() >= 0.0 and x.max() <= extent and y.max() <= extent):
         raise ValueError(f"gap_to_neighbours: positions must lie in [0, {extent}]^2")
-    grid = build_grid(x, y, r, extent=extent, reach=_REACH)
+    grid = build_grid(x, y, r, extent=extent, reach=REACH)
     xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
     gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
     return _scatter(gain_sorted, grid.order)  # the last sorted column holds the weights
@@ -140,87 +138,43 @@ def _scatter(gain_sorted, order):
 
 @numba.njit(parallel=True, cache=True)
 def _gain_kernel(xs, ys, es, units, cell_start, ncell, r, lam):
-    # Gains in cell order, (n, D), from positions, knowledge and unit profiles gathered
-    # in cell order.
-    #
-    # Why the schedule is deterministic: the pairs found from a cell in grid row ``row`` write
-    # only organisations of rows ``row .. row + _REACH``. Rows are therefore processed in
-    # ``_REACH + 1`` phases (row mod 3); within a phase the rows handled in parallel are
-    # ``_REACH + 1`` apart, so no two threads ever write the same organisation (no races, no
-    # atomics), and a row's cells and pairs are walked by one thread in a fixed order. Every
-    # organisation thus receives its contributions in the same order (phase by phase, then cell
-    # by cell, pair by pair) whatever the number of threads or the way prange splits the rows,
-    # and its floating-point sums come out bit-identical.
+    # Gains in cell order, (n, D + 1) (the last column: the sum of the weights), from
+    # positions, knowledge and unit profiles gathered in cell order.
     n, dims = es.shape
-    gain = np.zeros((n, dims + 1))  # column dims: the sum of the weights
-    for phase in range(_REACH + 1):
-        for block in numba.prange((ncell - phase + _REACH) // (_REACH + 1)):
-            row = (_REACH + 1) * block + phase
-            near = np.empty(_TILE, dtype=np.int64)
-            weight = np.empty(_TILE)
-            for col in range(ncell):
-                _cell_pairs(
-                    xs, ys, es, units, cell_start, ncell, row, col, r, lam, gain, near, weight
-                )
+    gain = np.zeros((n, dims + 1))
+    data = _GapPairs(es, units, gain)
+    for phase in range(PHASES):  # the phased schedule of innocluster.core.pairs
+        for block in numba.prange(blocks_in_phase(ncell, phase)):
+            walk_row(xs, ys, cell_start, ncell, PHASES * block + phase, r, lam, data)
     return gain
 
 
-#: Candidates examined at a time: a tile of the candidates' arrays stays in the L2 cache while
-#: every organisation of the cell is paired with it (dense cells hold thousands).
-_TILE = 256
+class _GapPairs(NamedTuple):
+    # What the walk's visit reads and adds into, in cell order: knowledge, unit profiles, and
+    # the gains (the last column: the sum of the weights).
+    knowledge: np.ndarray
+    units: np.ndarray
+    gain: np.ndarray
 
 
 @numba.njit(cache=True, inline="always")
-def _cell_pairs(xs, ys, es, units, cell_start, ncell, row, col, r, lam, gain, near, weight):
-    # Pairs (p, q) with p in cell (row, col) and q later in the same row within _REACH cells
-    # east, or in the _REACH rows above within _REACH cells either side: each unordered pair
-    # once. Each row's candidates are one contiguous run of the cell order, walked in tiles of
-    # _TILE; every p meets the candidates in increasing order of q, so the order of the sums
-    # does not depend on the tile size.
-    r2 = r * r
-    inv_lam = 1.0 / lam
+def _add_gaps(p, q, decay, data):
+    # The pair's weight is its distance decay times the cosine of the two profiles (>= 0:
+    # profiles are non-negative); each side gains, field by field, what the other knows more.
+    es, units, gain = data.knowledge, data.units, data.gain
     dims = es.shape[1]
-    c = row * ncell + col
-    a0 = cell_start[c]
-    a1 = cell_start[c + 1]
-    if a0 == a1:
-        return
-    for above in range(min(_REACH + 1, ncell - row)):
-        base = (row + above) * ncell
-        lo = a0 if above == 0 else cell_start[base + max(col - _REACH, 0)]
-        hi = cell_start[base + min(col + _REACH + 1, ncell)]
-        for t0 in range(lo, hi, _TILE):
-            t1 = min(t0 + _TILE, hi)
-            for p in range(a0, a1):
-                m = 0
-                for q in range(max(t0, p + 1) if above == 0 else t0, t1):
-                    dx = xs[q] - xs[p]
-                    dy = ys[q] - ys[p]
-                    d2 = dx * dx + dy * dy
-                    near[m] = q  # branch-free compaction of the candidates within r
-                    weight[m] = d2
-                    m += d2 < r2
-                _weights(weight, m, inv_lam)
-                for t in range(m):
-                    q = near[t]
-                    prox = 0.0  # cosine of the two profiles (>= 0: profiles are non-negative)
-                    for d in range(dims):
-                        prox += units[p, d] * units[q, d]
-                    w = weight[t] * prox
-                    if w > 0.0:
-                        gain[p, dims] += w
-                        gain[q, dims] += w
-                        for d in range(dims):
-                            up = es[q, d] - es[p, d]  # what p can learn from q
-                            down = es[p, d] - es[q, d]  # what q can learn from p
-                            gain[p, d] += w * (up if up > 0.0 else 0.0)
-                            gain[q, d] += w * (down if down > 0.0 else 0.0)
+    prox = 0.0
+    for d in range(dims):
+        prox += units[p, d] * units[q, d]
+    w = decay * prox
+    if w > 0.0:
+        gain[p, dims] += w
+        gain[q, dims] += w
+        for d in range(dims):
+            up = es[q, d] - es[p, d]  # what p can learn from q
+            down = es[p, d] - es[q, d]  # what q can learn from p
+            gain[p, d] += w * (up if up > 0.0 else 0.0)
+            gain[q, d] += w * (down if down > 0.0 else 0.0)
 
 
-# error_model="numpy" drops Python's zero-division checks, which keep the loop from vectorising;
-# kept out of line, it compiles to vector square roots and exponentials.
-@numba.njit(cache=True, error_model="numpy")
-def _weights(dist2, m, inv_lam):
-    # dist2[:m] (squared distances, km^2) becomes exp(-distance / lam), in place.
-    for t in range(m):
-        dist2[t] = exp_neg(-math.sqrt(dist2[t]) * inv_lam)
+_GapPairs.visit = _add_gaps

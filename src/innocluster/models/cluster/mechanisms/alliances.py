@@ -18,20 +18,30 @@ A candidate accepts with probability ``exp(-(prox - prox_opt)^2 / (2 prox_width^
 identical nor unrelated, knowledge (Nooteboom 2000, optimal cognitive distance). New ties start
 at strength 1.
 
-Reads ``kind, x, y, tacit, explicit`` and the world's ``connect``. Changes the alliances (ages,
-strengthens, adds, ends). Flows: ``alliances_formed``, ``alliances_ended``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import INSTITUTE, INTERMEDIARY, is_producer, near_kind
-from innocluster.space import build_grid, cell_of
-from innocluster.state import State
+from innocluster.core.space import build_grid, cell_of
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import INSTITUTE, INTERMEDIARY, is_producer, near_kind
 
-__all__ = ["step", "acceptance", "proximity", "candidates"]
+__all__ = ["CONTRACT", "step", "acceptance", "proximity", "candidates"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("alliances", "space", "spillover"),
+    reads=("kind", "x", "y", "tacit", "explicit"),
+    world_reads=("connect",),
+    flows=("alliances_formed", "alliances_ended"),
+    structure=("alliances",),
+)
 
 
 def proximity(profile: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:

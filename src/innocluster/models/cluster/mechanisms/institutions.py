@@ -11,8 +11,7 @@ Variety shifts demand towards new fields: with ``H`` the entropy of the cluster'
 over fields, demand is multiplied by ``1 + variety_demand * (H / log D - 1/2)`` (more than 1
 when knowledge is spread over many fields; Frenken, Van Oort and Verburg 2007).
 
-Reads ``tacit, explicit``. Writes the world's ``Q``, ``knowledge_total``, ``demand_factor``.
-Flow: ``reforms`` (0 or 1).
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -21,11 +20,21 @@ import math
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
 from innocluster.measures.technology import entropy
-from innocluster.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("institutions",),
+    reads=("tacit", "explicit"),
+    world_writes=("Q", "knowledge_total", "demand_factor"),
+    flows=("reforms",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

@@ -14,28 +14,38 @@ weights sum to more than 1 the sum becomes a weighted mean, so that a crowd of n
 cannot push an organisation past what they know (the gain is at most ``s_sp * A_i * b_i``
 times the largest gap). Knowledge is non-rival:
 the source loses nothing. All gains are computed from the state at the start of the step.
-Neighbours come from a cell grid (:mod:`innocluster.knowledge_gap`), never from
+Neighbours come from a cell grid (:mod:`innocluster.models.cluster.kernels`), never from
 all pairs; intermediaries are found on a cell grid too. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
-Reads ``kind, x, y, tacit, explicit``. Writes ``explicit``. Flow: ``spillover`` (units gained).
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.kernels import gap_to_neighbours
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     INTERMEDIARY,
     absorptive_capacity,
     knowledge_stock,
     near_kind,
 )
-from innocluster.knowledge_gap import gap_to_neighbours
-from innocluster.state import State
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("knowledge", "space", "spillover"),
+    reads=("kind", "x", "y", "tacit", "explicit"),
+    writes=("explicit",),
+    flows=("spillover",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

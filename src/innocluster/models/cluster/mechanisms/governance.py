@@ -25,10 +25,7 @@ The actions spend ``budget`` MU a year:
   language is the owner's standard, ``language_private``, from the start, and on it the owner
   and its partners draw on the members' best knowledge (the seci mechanism).
 
-Reads ``kind, employees``, the alliances, the patents filed so far. Writes ``supply``
-(institutes' research money from the regime, reset each year), ``member``, the world's
-``phase``, ``action``, ``connect``, ``platform_owner``, ``platform_age``, ``language``.
-Flows: ``governance_spending``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -37,8 +34,11 @@ import math
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.measures.phase import phase_at
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     INSTITUTE,
     INTERMEDIARY,
     LEADER,
@@ -46,17 +46,25 @@ from innocluster.cluster_state import (
     is_producer,
     partner_ids,
 )
-from innocluster.measures.phase import phase_at
-from innocluster.state import State
 
-__all__ = ["step", "diagnose"]
+__all__ = ["CONTRACT", "step", "diagnose"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("governance",),
+    reads=("kind", "employees"),
+    writes=("supply", "member"),
+    world_writes=("phase", "action", "connect", "platform_owner", "platform_age", "language"),
+    flows=("governance_spending",),
+)
 
 
 def diagnose(knowledge: float, alliances: float, scenario: ClusterScenario) -> tuple[str, str]:
     """The phase and the action it calls for, from the cluster's stock indices (DESIGN 4.2).
 
     ``knowledge`` and ``alliances`` are the indices of
-    :func:`~innocluster.cluster_state.cluster_stocks`.
+    :func:`~innocluster.models.cluster.state.cluster_stocks`.
     """
     g = scenario.governance
     return phase_at(knowledge, alliances, (g.knowledge_threshold, g.alliance_threshold))

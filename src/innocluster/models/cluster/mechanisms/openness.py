@@ -11,8 +11,7 @@ at a uniform position with ``fdi_knowledge * F`` tacit knowledge, the population
 and capital, the incumbents' best unit cost and quality (Finegold, Wong and Cheah
 2004 on Singapore's FDI-led biotechnology).
 
-Reads ``kind, tacit, explicit, unit_cost, quality``. Writes ``explicit``, the world's
-``frontier``; adds leaders. Flows: ``absorbed`` (units), ``fdi`` (leaders arrived).
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -20,8 +19,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     INTERMEDIARY,
     LEADER,
     absorptive_capacity,
@@ -29,9 +30,19 @@ from innocluster.cluster_state import (
     knowledge_stock,
     region_of,
 )
-from innocluster.state import State
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("knowledge", "market", "openness", "population", "space"),
+    reads=("kind", "tacit", "explicit", "unit_cost", "quality"),
+    writes=("explicit",),
+    world_writes=("frontier",),
+    flows=("absorbed", "fdi"),
+    structure=("add_orgs",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

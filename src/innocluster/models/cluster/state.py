@@ -26,7 +26,7 @@ member        int8       1 if the organisation is a member of the knowledge plat
 ============  =========  ======================================================================
 
 ``born`` and ``parent`` (org id of the parent of a spin-off, -1 if none) are built into
-:class:`~innocluster.state.Population`.
+:class:`~innocluster.core.state.Population`.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
+from innocluster.core.space import build_grid, cell_of
+from innocluster.core.state import FieldSpec
 from innocluster.measures.knowledge import knowledge_stock as perpetual_inventory
-from innocluster.space import build_grid, cell_of
-from innocluster.state import FieldSpec
 
 __all__ = [
     "FIRM",

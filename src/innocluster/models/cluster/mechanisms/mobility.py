@@ -5,13 +5,13 @@ scientists between its firms; Almeida and Kogut (1999) show that knowledge trave
 mobile engineers and that mobility stays within regional labour markets. Each year every firm
 or leader loses ``Binomial(E_i - 1, p_move)`` employees (one always stays). Each mover takes a
 job at a firm or leader of the same labour-market cell (a square grid of cells of side at
-least ``r_mob`` km, the spatial index of :mod:`innocluster.space`), chosen with probability
+least ``r_mob`` km, the spatial index of :mod:`innocluster.core.space`), chosen with probability
 proportional to its employees (bigger employers hire more); a mover drawn back to the firm it
 left stays. The new employer gains ``carry`` times the mover's
 share of the old employer's tacit knowledge, ``carry * tacit_src / E_src`` per field; the old
 employer keeps its knowledge (know-how is copied, not lost).
 
-Reads ``kind, x, y, employees, tacit``. Writes ``employees, tacit``. Flow: ``movers``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -19,12 +19,22 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import is_producer
-from innocluster.space import build_grid
-from innocluster.state import State
+from innocluster.core.space import build_grid
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import is_producer
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("mobility", "space"),
+    reads=("kind", "x", "y", "employees", "tacit"),
+    writes=("employees", "tacit"),
+    flows=("movers",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

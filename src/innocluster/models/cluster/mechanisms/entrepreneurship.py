@@ -28,18 +28,17 @@ price and the last congestion multiplier ``c_r`` of its region (market):
 with ``team`` the founding employees (entry is always possible before the market has a price).
 The new firm's capital is what is left after the entry cost.
 
-Reads ``kind, x, y, region, tacit, explicit, employees, unit_cost, quality`` and the world's
-``Q``, ``price``, ``congestion``, ``location_weight``, ``grant_pool``. Adds firms (with
-``parent``), lowers the parents' ``employees``, spends ``grant_pool``. Flows: ``entries`` (all
-new firms), ``spinoffs`` (of which from a parent), ``grants_paid``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import (
     FIRM,
     INSTITUTE,
     absorptive_capacity,
@@ -47,9 +46,20 @@ from innocluster.cluster_state import (
     knowledge_stock,
     region_of,
 )
-from innocluster.state import State
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("entrepreneurship", "government", "knowledge", "market", "research", "space"),
+    reads=("kind", "x", "y", "region", "tacit", "explicit", "employees", "unit_cost", "quality"),
+    writes=("employees",),
+    world_reads=("Q", "price", "congestion", "location_weight"),
+    world_writes=("grant_pool",),
+    flows=("entries", "spinoffs", "grants_paid"),
+    structure=("add_orgs",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

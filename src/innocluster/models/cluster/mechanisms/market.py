@@ -29,10 +29,7 @@ no employees left, exits. Early on demand outgrows capacity, prices are high and
 the survivors' process innovations cut their costs and they expand, the price falls below the
 costs of the laggards and of new entrants: the shakeout.
 
-Reads ``kind, region, employees, quality, unit_cost, relief`` and the world's
-``demand_factor``. Writes ``revenue, capital, employees``, the world's ``demand``,
-``maturity``, ``price``, ``revenue``, ``congestion`` (the multipliers ``c_r``);
-removes exiting organisations (and their alliances). Flows: ``output`` (units), ``exits``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
@@ -41,11 +38,24 @@ import math
 
 import numpy as np
 
-from innocluster.cluster_parameters import ClusterScenario
-from innocluster.cluster_state import is_producer
-from innocluster.state import State
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import ClusterScenario
+from innocluster.models.cluster.state import is_producer
 
-__all__ = ["step", "demand", "congestion"]
+__all__ = ["CONTRACT", "step", "demand", "congestion"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("market", "research", "space"),
+    reads=("kind", "region", "employees", "quality", "unit_cost", "relief"),
+    writes=("revenue", "capital", "employees"),
+    world_reads=("demand_factor",),
+    world_writes=("demand", "maturity", "price", "revenue", "congestion"),
+    flows=("output", "exits"),
+    structure=("remove_orgs", "alliances"),
+)
 
 
 def demand(t: int, scenario: ClusterScenario) -> float:

@@ -18,18 +18,17 @@ split by the budget shares of the instruments (unallocated shares are not spent)
 - ``anchors``: at each step of ``anchor_steps`` an anchor organisation of ``anchor_kind`` with
   ``anchor_knowledge`` tacit units per field arrives at (``anchor_x``, ``anchor_y``).
 
-Reads ``kind, region, revenue, employees, tacit, explicit, x, y``. Writes ``subsidy`` and
-``relief`` (reset each step), the world's ``strategic``, ``zone``, ``location_weight``,
-``grant_pool``, ``intermediary_fund``; adds anchors and intermediaries. Flows: ``budget``,
-``gov_<instrument>`` (MU allocated) and ``gov_spending``.
+What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from innocluster.cluster_parameters import INSTRUMENTS, ClusterScenario
-from innocluster.cluster_state import (
+from innocluster.core.spec import Contract
+from innocluster.core.state import State
+from innocluster.models.cluster.parameters import INSTRUMENTS, ClusterScenario
+from innocluster.models.cluster.state import (
     INSTITUTE,
     INTERMEDIARY,
     LEADER,
@@ -37,9 +36,20 @@ from innocluster.cluster_state import (
     knowledge_stock,
     region_of,
 )
-from innocluster.state import State
 
-__all__ = ["step"]
+__all__ = ["CONTRACT", "step"]
+
+
+#: What the mechanism reads and writes (checked by the contract tests).
+CONTRACT = Contract(
+    sections=("government", "market", "population", "space"),
+    reads=("kind", "region", "revenue", "employees", "tacit", "explicit", "x", "y"),
+    writes=("subsidy", "relief"),
+    world_reads=("revenue",),
+    world_writes=("strategic", "zone", "location_weight", "grant_pool", "intermediary_fund"),
+    flows=("budget", *(f"gov_{i}" for i in INSTRUMENTS), "gov_spending"),
+    structure=("add_orgs",),
+)
 
 
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:

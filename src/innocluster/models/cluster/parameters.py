@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from innocluster.sections import ScenarioBase, Section, parameter
+from innocluster.core.parameters import ScenarioBase, Section, parameter
 
 __all__ = [
     "ClusterScenario",
