@@ -7,7 +7,7 @@ matrix ``W`` (``W[i, j] > 0`` when region ``j`` is a neighbour of region ``i``; 
 zero) in the three usual ways:
 
 - contiguity on the ``R x R`` grid of regions that the simulator uses (regions numbered
-  ``row * R + col``, as :func:`innocluster.space.cell_of` numbers them): rook (shared edge) or
+  ``row * R + col``, as :func:`innocluster.core.space.cell_of` numbers them): rook (shared edge) or
   queen (shared edge or corner), :func:`grid_contiguity`;
 - distance bands between region centroids, :func:`distance_band`, found with
   :class:`scipy.spatial.cKDTree` (never all pairs);
@@ -96,7 +96,7 @@ def grid_centroids(side: int, extent: float = 1.0) -> np.ndarray:
     """Centroids of the ``side x side`` regions of the square ``[0, extent]^2``.
 
     Region ``row * side + col`` has centroid ``((col + 0.5) h, (row + 0.5) h)`` with
-    ``h = extent / side``, matching :func:`innocluster.space.cell_of` (``x`` picks the column,
+    ``h = extent / side``, matching :func:`innocluster.core.space.cell_of` (``x`` picks the column,
     ``y`` the row).
 
     Args:
