@@ -478,7 +478,7 @@ def test_one_or_two_threads_give_the_same_run():
 @settings(max_examples=30)
 @given(seed=st.integers(0, 2**32 - 1), r=st.floats(0.5, 40.0))
 def test_near_kind_matches_all_pairs(seed, r):
-    from innocluster.models.cluster.state import near_kind
+    from innocluster.models.cluster.kernels import near_kind
 
     sc = scenario(n_firms=150, n_intermediaries=12)
     state = fresh_state(sc, seed % 1000)

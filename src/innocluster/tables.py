@@ -29,6 +29,10 @@ import pyarrow.parquet as pq
 from innocluster.errors import InnoclusterError
 
 __all__ = [
+    "KINDS",
+    "PRODUCERS",
+    "VALUES",
+    "CLUSTER_TABLES",
     "Column",
     "TableSchema",
     "ORGANIZATIONS",
@@ -49,16 +53,49 @@ _TYPES = {
 }
 
 
+#: Kinds of organisation the tables know (the values of the organizations table's ``kind``).
+KINDS = ("firm", "leader", "institute", "intermediary")
+#: The kinds that sell on the market.
+PRODUCERS = ("firm", "leader")
+
+#: How a value of a user's file is read and checked (:mod:`innocluster.data.files`): an id
+#: (integer), a count (integer >= 0), a year (integer or ISO date), a finite number, a
+#: longitude, a latitude, one of :data:`KINDS`, or text on one line.
+VALUES = ("id", "count", "year", "float", "lon", "lat", "kind", "text")
+
+
 @dataclass(frozen=True)
 class Column:
-    """One declared column: name, dtype (``int32``, ``int64``, ``float64``, ``string``), unit,
-    meaning, and whether it may hold nulls."""
+    """One declared column.
+
+    Attributes:
+        name: the column's name.
+        dtype: ``int32``, ``int64``, ``float64`` or ``string``.
+        unit: its unit ("" for none).
+        meaning: what it holds.
+        nullable: whether the table may hold nulls in it.
+        value: how a user's file gives it (one of :data:`VALUES`); default from the dtype.
+        in_files: whether a user's data file must have the column; default: when it is not
+            nullable. A column the reader fills in (positions from ``lon``/``lat``, a patent's
+            position from its owner, an alliance's strength) is not required in files.
+    """
 
     name: str
     dtype: str
     unit: str
     meaning: str
     nullable: bool = False
+    value: str = ""
+    in_files: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not self.value:
+            default = {"string": "text", "float64": "float"}.get(self.dtype, "count")
+            object.__setattr__(self, "value", default)
+        if self.value not in VALUES:
+            raise ValueError(f"column {self.name}: value {self.value!r} not in {VALUES}")
+        if self.in_files is None:
+            object.__setattr__(self, "in_files", not self.nullable)
 
     @property
     def arrow_type(self) -> pa.DataType:
@@ -68,13 +105,27 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSchema:
-    """A table's declared columns, the columns whose values must be unique, and the optional
-    columns (nullable) that a table may carry after the declared ones or leave out."""
+    """A table's declared columns and what a user's file of it may hold.
+
+    Attributes:
+        name: the table's name.
+        columns: the declared columns, in order.
+        unique: the columns whose values must be unique.
+        optional: nullable columns a table may carry after the declared ones, or leave out.
+        alternatives: columns a user's file may give instead of declared ones, converted on
+            reading and not part of the table (``lon``/``lat`` for ``x``/``y``).
+    """
 
     name: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
     optional: tuple[Column, ...] = ()
+    alternatives: tuple[Column, ...] = ()
+
+    @property
+    def file_columns(self) -> tuple[Column, ...]:
+        """Every column a user's file of this table may hold: declared, alternatives, optional."""
+        return self.columns + self.alternatives + self.optional
 
     def including(self, names: list[str] | tuple[str, ...]) -> TableSchema:
         """This schema with the optional columns named in ``names`` appended, in their
@@ -105,33 +156,71 @@ class TableSchema:
 ORGANIZATIONS = TableSchema(
     "organizations",
     (
-        Column("org_id", "int64", "", "unique organisation id"),
-        Column("kind", "string", "", "firm, leader, institute or intermediary"),
-        Column("x", "float64", "km", "position, east (model length units for the benchmark)"),
-        Column("y", "float64", "km", "position, north (model length units for the benchmark)"),
+        Column("org_id", "int64", "", "unique organisation id", value="id"),
+        Column("kind", "string", "", "firm, leader, institute or intermediary", value="kind"),
+        # In a user's file, positions may come as lon/lat instead (projected on reading).
+        Column(
+            "x",
+            "float64",
+            "km",
+            "position, east (model length units for the benchmark)",
+            in_files=False,
+        ),
+        Column(
+            "y",
+            "float64",
+            "km",
+            "position, north (model length units for the benchmark)",
+            in_files=False,
+        ),
         Column("region", "int32", "", "region index row * R + col of the R x R grid", True),
         Column("field_focus", "int32", "", "technology field of largest knowledge", True),
-        Column("born", "int32", "step or year", "step (year) of entry; 0 for the initial ones"),
-        Column("exited", "int32", "step or year", "step (year) of exit; null if alive", True),
+        Column(
+            "born",
+            "int32",
+            "step or year",
+            "step (year) of entry; 0 for the initial ones",
+            value="year",
+        ),
+        Column(
+            "exited",
+            "int32",
+            "step or year",
+            "step (year) of exit; null if alive",
+            True,
+            value="year",
+        ),
         Column("employees", "int64", "persons", "employees at exit or at the end", True),
-        Column("parent", "int64", "", "org_id of the parent of a spin-off; null if none", True),
+        Column(
+            "parent",
+            "int64",
+            "",
+            "org_id of the parent of a spin-off; null if none",
+            True,
+            value="id",
+        ),
     ),
     unique=("org_id",),
     optional=(
         Column("source_id", "string", "", "identifier in the source data (real data)", True),
         Column("name", "string", "", "name in the source data (real data)", True),
     ),
+    alternatives=(
+        Column("lon", "float64", "degrees", "longitude (instead of x, y)", True, value="lon"),
+        Column("lat", "float64", "degrees", "latitude (instead of x, y)", True, value="lat"),
+    ),
 )
 
 PATENTS = TableSchema(
     "patents",
     (
-        Column("patent_id", "int64", "", "unique patent id"),
-        Column("org_id", "int64", "", "owner organisation"),
-        Column("year", "int32", "step or year", "step (year) of filing"),
+        Column("patent_id", "int64", "", "unique patent id", value="id"),
+        Column("org_id", "int64", "", "owner organisation", value="id"),
+        Column("year", "int32", "step or year", "step (year) of filing", value="year"),
         Column("field", "int32", "", "technology field"),
-        Column("x", "float64", "km", "owner's position when filed, east"),
-        Column("y", "float64", "km", "owner's position when filed, north"),
+        # In a user's file, a patent without a position takes its owner's.
+        Column("x", "float64", "km", "owner's position when filed, east", in_files=False),
+        Column("y", "float64", "km", "owner's position when filed, north", in_files=False),
     ),
     unique=("patent_id",),
 )
@@ -139,13 +228,25 @@ PATENTS = TableSchema(
 ALLIANCES = TableSchema(
     "alliances",
     (
-        Column("org_a", "int64", "", "one partner (the smaller org_id)"),
-        Column("org_b", "int64", "", "the other partner"),
-        Column("start", "int32", "step or year", "step (year) the alliance began"),
-        Column("end", "int32", "step or year", "step (year) it ended; null if active", True),
-        Column("strength", "float64", "", "tie strength (grows with use)"),
+        Column("org_a", "int64", "", "one partner (the smaller org_id)", value="id"),
+        Column("org_b", "int64", "", "the other partner", value="id"),
+        Column("start", "int32", "step or year", "step (year) the alliance began", value="year"),
+        Column(
+            "end",
+            "int32",
+            "step or year",
+            "step (year) it ended; null if active",
+            True,
+            value="year",
+        ),
+        # In a user's file, an alliance without a strength has strength 1.
+        Column("strength", "float64", "", "tie strength (grows with use)", in_files=False),
     ),
 )
+
+
+#: The cluster tables a data folder holds, by name (the indicators table depends on the model).
+CLUSTER_TABLES = {schema.name: schema for schema in (ORGANIZATIONS, PATENTS, ALLIANCES)}
 
 
 def indicators_schema(columns: tuple[Column, ...]) -> TableSchema:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from innocluster.cli.common import app, console, errors, user_errors
+from innocluster.cli.common import app, console, errors
 from innocluster.errors import InnoclusterError
 from innocluster.scenario import load_scenario
 
@@ -53,25 +53,24 @@ def calibrate(
     ] = None,
 ) -> None:
     """Choose scenario parameters so that simulated moments match targets (simulated moments)."""
-    with user_errors():
-        from innocluster.estimate.calibrate import calibrate as run_calibration
+    from innocluster.estimate.calibrate import calibrate as run_calibration
 
-        base = load_scenario(scenario, set_ or [])
-        folder = out or Path("out") / f"calibrate-{base.name}"
-        if folder.exists() and not folder.is_dir():
-            raise InnoclusterError(f"output '{folder}' exists and is not a folder")
-        with console.status("calibrating") as status:
-            result = run_calibration(
-                base,
-                targets,
-                budget=budget,
-                replications=replications,
-                workers=workers,
-                scheduler=scheduler,
-                seed=seed,
-                on_evaluation=lambda n, stage: status.update(f"calibrating: {n} runs ({stage})"),
-            )
-        result.write(folder)
+    base = load_scenario(scenario, set_ or [])
+    folder = out or Path("out") / f"calibrate-{base.name}"
+    if folder.exists() and not folder.is_dir():
+        raise InnoclusterError(f"output '{folder}' exists and is not a folder")
+    with console.status("calibrating") as status:
+        result = run_calibration(
+            base,
+            targets,
+            budget=budget,
+            replications=replications,
+            workers=workers,
+            scheduler=scheduler,
+            seed=seed,
+            on_evaluation=lambda n, stage: status.update(f"calibrating: {n} runs ({stage})"),
+        )
+    result.write(folder)
     _print_result(result)
     for note in result.notes:
         errors.print(f"note: {note}", highlight=False, markup=False, soft_wrap=True)

@@ -1,19 +1,40 @@
-"""What every command shares: the application, the consoles, user-error handling, progress."""
+"""What every command shares: the application (which turns user mistakes into one line and exit
+code 2), the consoles, progress."""
 
 from __future__ import annotations
 
 import time
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from typer.core import TyperGroup
 
 from innocluster._version import __version__
 from innocluster.errors import InnoclusterError
 
+
+class _Commands(TyperGroup):
+    """The command group: the one place where a user mistake becomes one line and exit 2.
+
+    Every command runs inside :meth:`invoke`; an :class:`InnoclusterError` raised anywhere in
+    it is printed as ``error: ...`` on standard error, with no traceback, and the command exits
+    with code 2.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except InnoclusterError as error:
+            errors.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+
 app = typer.Typer(
     name="innocluster",
+    cls=_Commands,
     help="Simulate, measure and steer innovation clusters.",
     no_args_is_help=True,
     add_completion=False,
@@ -44,19 +65,6 @@ def column_list(text: str, option: str) -> list[str]:
     if not all(names):
         raise InnoclusterError(f"{option} '{text}': expected COL[,COL...]")
     return names
-
-
-class user_errors:
-    """Turn a user mistake into one line on stderr and exit code 2."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, trace) -> bool:
-        if isinstance(error, InnoclusterError):
-            errors.print(f"error: {error}", highlight=False, markup=False, soft_wrap=True)
-            raise typer.Exit(code=2)
-        return False
 
 
 class SimulationProgress:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from innocluster.cli.common import app, console, errors, user_errors
+from innocluster.cli.common import app, console, errors
 from innocluster.errors import InnoclusterError
 
 
@@ -22,10 +22,9 @@ def validate(
     """Check a data folder against the cluster tables' schemas; list every problem found."""
     from innocluster.data.files import validate_folder
 
-    with user_errors():
-        if grid_km <= 0 or limit < 1:
-            raise InnoclusterError("--grid-km must be > 0 and --limit >= 1")
-        tables, problems = validate_folder(data, limit=limit, grid_km=grid_km)
+    if grid_km <= 0 or limit < 1:
+        raise InnoclusterError("--grid-km must be > 0 and --limit >= 1")
+    tables, problems = validate_folder(data, limit=limit, grid_km=grid_km)
     if problems:
         for problem in problems:
             errors.print(f"error: {problem}", highlight=False, markup=False, soft_wrap=True)
@@ -52,10 +51,9 @@ def import_csv_command(
     """Map your own files onto the cluster tables (docs/data-formats.md) and write them."""
     from innocluster.data.mapping import import_csv
 
-    with user_errors():
-        if grid_km <= 0:
-            raise InnoclusterError(f"--grid-km must be > 0; got {grid_km}")
-        written = import_csv(source, out, map_, grid_km=grid_km)
+    if grid_km <= 0:
+        raise InnoclusterError(f"--grid-km must be > 0; got {grid_km}")
+    written = import_csv(source, out, map_, grid_km=grid_km)
     rows = ", ".join(f"{count:,} {name}" for name, count in written.items())
     console.print(f"wrote {out}/ ({rows})", highlight=False, soft_wrap=True)
 
@@ -103,36 +101,35 @@ def import_patentsview_command(
 
     from innocluster.data.patentsview import STEPS, import_patentsview, parse_bbox, parse_years
 
-    with user_errors():
-        span = parse_years(years) if years is not None else None
-        box = parse_bbox(bbox) if bbox is not None else None
-        bar = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            disable=not console.is_terminal,
+    span = parse_years(years) if years is not None else None
+    box = parse_bbox(bbox) if bbox is not None else None
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("importing", total=len(STEPS))
+
+        def step(name: str) -> None:
+            done = STEPS.index(name)
+            bar.update(task, description=f"{name} ({done + 1}/{len(STEPS)})", completed=done)
+
+        counts = import_patentsview(
+            source,
+            out,
+            years=span,
+            bbox=box,
+            state=state,
+            county=county,
+            cpc_level=cpc_level,
+            individuals=individuals,
+            grid_km=grid_km,
+            progress=step,
         )
-        with bar:
-            task = bar.add_task("importing", total=len(STEPS))
-
-            def step(name: str) -> None:
-                done = STEPS.index(name)
-                bar.update(task, description=f"{name} ({done + 1}/{len(STEPS)})", completed=done)
-
-            counts = import_patentsview(
-                source,
-                out,
-                years=span,
-                bbox=box,
-                state=state,
-                county=county,
-                cpc_level=cpc_level,
-                individuals=individuals,
-                grid_km=grid_km,
-                progress=step,
-            )
     rows = ", ".join(
         f"{counts[name]:,} {name}" for name in ("organizations", "patents", "alliances")
     )

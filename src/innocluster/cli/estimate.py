@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from innocluster.cli.common import app, column_list, console, errors, user_errors
+from innocluster.cli.common import app, column_list, console, errors
 
 if TYPE_CHECKING:  # the estimation stack (statsmodels) loads only when a command needs it
     from innocluster.estimate import KPFResult
@@ -63,21 +63,20 @@ def estimate_kpf(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Estimate a knowledge production function: a count model of patents on inputs."""
-    with user_errors():
-        from innocluster.datasets import load
-        from innocluster.estimate import kpf
+    from innocluster.datasets import load
+    from innocluster.estimate import kpf
 
-        result = kpf(
-            load(data),
-            count,
-            column_list(inputs, "--inputs"),
-            panel=panel,
-            time=time_,
-            model=model,
-            year_effects=year_effects,
-            controls=column_list(controls, "--controls") if controls is not None else (),
-            cluster=cluster,
-        )
+    result = kpf(
+        load(data),
+        count,
+        column_list(inputs, "--inputs"),
+        panel=panel,
+        time=time_,
+        model=model,
+        year_effects=year_effects,
+        controls=column_list(controls, "--controls") if controls is not None else (),
+        cluster=cluster,
+    )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:

@@ -14,7 +14,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from innocluster.cli.common import app, cell, column_list, console, errors, user_errors
+from innocluster.cli.common import app, cell, column_list, console, errors
 
 Workers = Annotated[
     int | None,
@@ -71,17 +71,16 @@ def sweep(
     from innocluster.experiments import load_experiment
     from innocluster.experiments import sweep as run_sweep
 
-    with user_errors():
-        plan = load_experiment(experiment, out=out)
-        console.print(
-            f"{plan.name}: {len(plan.design)} design points x {len(plan.seeds)} seeds = "
-            f"{len(plan.runs)} runs -> {plan.out}/",
-            highlight=False,
+    plan = load_experiment(experiment, out=out)
+    console.print(
+        f"{plan.name}: {len(plan.design)} design points x {len(plan.seeds)} seeds = "
+        f"{len(plan.runs)} runs -> {plan.out}/",
+        highlight=False,
+    )
+    with RunProgress("sweeping") as progress:
+        result = run_sweep(
+            plan, workers=workers, scheduler=scheduler, resume=resume, progress=progress.update
         )
-        with RunProgress("sweeping") as progress:
-            result = run_sweep(
-                plan, workers=workers, scheduler=scheduler, resume=resume, progress=progress.update
-            )
     ok = int((result.runs["status"] == "ok").sum())
     console.print(
         f"ran {result.ran}, already done {result.skipped}; {ok} of {len(result.runs)} runs ok; "
@@ -114,8 +113,7 @@ def query(
     """Answer SQL over a sweep's catalog (read-only); per-step tables are the view `steps`."""
     from innocluster.experiments import query as run_query
 
-    with user_errors():
-        frame = run_query(outdir, sql)
+    frame = run_query(outdir, sql)
     if csv:
         typer.echo(frame.to_csv(index=False), nl=False)
         return
@@ -160,8 +158,7 @@ def compare(
     """Means with 95% intervals per level, and paired differences over common seeds."""
     from innocluster.experiments import compare as run_compare
 
-    with user_errors():
-        table = run_compare(outdir, by, metric, at_step=at_step, reference=reference)
+    table = run_compare(outdir, by, metric, at_step=at_step, reference=reference)
     shown = table.drop(columns=["factor", "metric", "step"])
     where = "last step" if at_step is None else f"step {at_step}"
     _print_frame(shown, f"{metric} ({where}) by {by}")
@@ -178,9 +175,8 @@ def sensitivity(
     """Sobol indices (S1, ST) or Morris mu*, sigma with 95% intervals, through SALib."""
     from innocluster.experiments import sensitivity as run_sensitivity
 
-    with user_errors():
-        names = column_list(indicators, "--indicators") if indicators else None
-        table = run_sensitivity(outdir, names)
+    names = column_list(indicators, "--indicators") if indicators else None
+    table = run_sensitivity(outdir, names)
     _print_frame(table.drop(columns=["method"]), f"sensitivity ({table['method'].iloc[0]})")
     console.print(f"wrote {outdir / 'sensitivity.parquet'}", highlight=False)
 
@@ -215,28 +211,27 @@ def attribute(
     from innocluster.experiments import attribute as run_attribute
     from innocluster.experiments.attribution import FailedRuns
 
-    with user_errors():
-        names = column_list(mechanisms, "--mechanisms") if mechanisms else None
-        with RunProgress("attributing") as progress:
-            try:
-                table = run_attribute(
-                    scenario,
-                    metric,
-                    names,
-                    replications,
-                    overrides=set_ or [],
-                    steps=steps,
-                    at_step=at_step,
-                    permutations=permutations,
-                    out=out,
-                    workers=workers,
-                    scheduler=scheduler,
-                    progress=progress.update,
-                )
-            except FailedRuns as err:
-                failed = err.failed
-            else:
-                failed = None
+    names = column_list(mechanisms, "--mechanisms") if mechanisms else None
+    with RunProgress("attributing") as progress:
+        try:
+            table = run_attribute(
+                scenario,
+                metric,
+                names,
+                replications,
+                overrides=set_ or [],
+                steps=steps,
+                at_step=at_step,
+                permutations=permutations,
+                out=out,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress.update,
+            )
+        except FailedRuns as err:
+            failed = err.failed
+        else:
+            failed = None
     if failed is not None:
         _fail_on(failed)
     first = table.iloc[0]

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from innocluster.cli.common import app, console, user_errors
+from innocluster.cli.common import app, console
 from innocluster.errors import InnoclusterError
 
 
@@ -39,26 +39,25 @@ def diagnose(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Phase, governance and forming mechanisms of a cluster (docs/measures.md)."""
-    with user_errors():
-        from innocluster.report.sources import read_and_diagnose  # reads, then diagnoses
+    from innocluster.report.sources import read_and_diagnose  # reads, then diagnoses
 
-        cuts = None
-        if thresholds is not None:
-            try:
-                k, a = (float(v) for v in thresholds.split(","))
-            except ValueError:
-                raise InnoclusterError(
-                    f"--thresholds '{thresholds}': expected two numbers, KNOWLEDGE,ALLIANCES"
-                ) from None
-            cuts = (k, a)
-        result = read_and_diagnose(
-            data,
-            region=region,
-            year=year,
-            reference=reference,
-            thresholds=cuts,
-            per_organisation=per_organisation,
-        )
+    cuts = None
+    if thresholds is not None:
+        try:
+            k, a = (float(v) for v in thresholds.split(","))
+        except ValueError:
+            raise InnoclusterError(
+                f"--thresholds '{thresholds}': expected two numbers, KNOWLEDGE,ALLIANCES"
+            ) from None
+        cuts = (k, a)
+    result = read_and_diagnose(
+        data,
+        region=region,
+        year=year,
+        reference=reference,
+        thresholds=cuts,
+        per_organisation=per_organisation,
+    )
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
         return
@@ -87,21 +86,20 @@ def measure(
     ] = None,
 ) -> None:
     """Every measure of a cluster: geography, technology, network, knowledge, life cycle."""
-    with user_errors():
-        from innocluster.measures.profile import measure_cluster, profile_rows
-        from innocluster.report.sources import read_tables
+    from innocluster.measures.profile import measure_cluster, profile_rows
+    from innocluster.report.sources import read_tables
 
-        if out is not None and out.suffix not in (".json", ".parquet"):
-            raise InnoclusterError(f"--out '{out}': expected a .json or .parquet file")
-        profile = measure_cluster(read_tables(data), year=year)
-        if out is None:
-            typer.echo(json.dumps(profile, indent=2))
-            return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        staging = out.with_name(f".{out.name}.tmp")
-        if out.suffix == ".json":
-            staging.write_text(json.dumps(profile, indent=2) + "\n", "utf-8")
-        else:
-            profile_rows(profile).to_parquet(staging, index=False)
-        staging.replace(out)
+    if out is not None and out.suffix not in (".json", ".parquet"):
+        raise InnoclusterError(f"--out '{out}': expected a .json or .parquet file")
+    profile = measure_cluster(read_tables(data), year=year)
+    if out is None:
+        typer.echo(json.dumps(profile, indent=2))
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.with_name(f".{out.name}.tmp")
+    if out.suffix == ".json":
+        staging.write_text(json.dumps(profile, indent=2) + "\n", "utf-8")
+    else:
+        profile_rows(profile).to_parquet(staging, index=False)
+    staging.replace(out)
     console.print(f"wrote {out}", highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from innocluster.cli.common import app, console, user_errors
+from innocluster.cli.common import app, console
 
 
 @app.command()
@@ -23,8 +23,7 @@ def report(
     """Write the self-contained HTML report of a run, data or experiment folder; print its path."""
     from innocluster.report import write_report
 
-    with user_errors():
-        path, seconds = write_report(folder, out)
+    path, seconds = write_report(folder, out)
     size = path.stat().st_size / 1e6
     console.print(f"wrote report {path} ({size:.1f} MB, {seconds:.1f} s)", highlight=False)
 
@@ -44,6 +43,5 @@ def plot(
     """Write one figure of the report as a static image (for papers)."""
     from innocluster.report.static import plot_figure
 
-    with user_errors():
-        path = plot_figure(folder, kind, out, year=year)
+    path = plot_figure(folder, kind, out, year=year)
     console.print(f"wrote {path}", highlight=False)

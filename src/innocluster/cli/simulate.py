@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from innocluster.cli.common import SimulationProgress, app, cell, console, user_errors
+from innocluster.cli.common import SimulationProgress, app, cell, console
 from innocluster.errors import InnoclusterError
 from innocluster.run import Run, simulate
 from innocluster.scenario import load_scenario, preset_description, preset_names
@@ -30,14 +30,13 @@ def run(
     out: Annotated[Path | None, typer.Option(help="Output folder (default: out/SCENARIO).")] = None,
 ) -> None:
     """Simulate a scenario and write its cluster tables, scenario.toml and run.json."""
-    with user_errors():
-        resolved = load_scenario(scenario, set_ or [])
-        folder = out or Path("out") / resolved.name
-        if folder.exists() and not folder.is_dir():
-            raise InnoclusterError(f"output '{folder}' exists and is not a folder")
-        with SimulationProgress() as progress:
-            result = simulate(resolved, seed=seed, steps=steps, on_step=progress.update)
-        result.save(folder)
+    resolved = load_scenario(scenario, set_ or [])
+    folder = out or Path("out") / resolved.name
+    if folder.exists() and not folder.is_dir():
+        raise InnoclusterError(f"output '{folder}' exists and is not a folder")
+    with SimulationProgress() as progress:
+        result = simulate(resolved, seed=seed, steps=steps, on_step=progress.update)
+    result.save(folder)
     _print_summary(result, folder)
 
 

@@ -1,8 +1,9 @@
 """Real data in: cluster tables from a user's files (CSV, TSV, Parquet) or from the PatentsView
 bulk files, validated."""
 
-from innocluster.data.files import KINDS, Problem, load_tables, validate_folder
+from innocluster.data.files import Problem, load_tables, validate_folder
 from innocluster.data.mapping import import_csv
 from innocluster.data.patentsview import import_patentsview
+from innocluster.tables import KINDS
 
 __all__ = ["KINDS", "Problem", "import_csv", "import_patentsview", "load_tables", "validate_folder"]

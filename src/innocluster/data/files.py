@@ -36,11 +36,10 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from innocluster.errors import InnoclusterError
+from innocluster.tables import CLUSTER_TABLES, KINDS
 
-__all__ = ["Problem", "KINDS", "load_tables", "validate_folder"]
+__all__ = ["Problem", "file_columns", "load_tables", "validate_folder"]
 
-#: Kinds of organisation the tables know.
-KINDS = ("firm", "leader", "institute", "intermediary")
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
 _SUFFIXES = (".csv", ".tsv", ".parquet")
@@ -68,39 +67,11 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-# column -> (kind, required); kinds: id, count (integer >= 0), year, float, lon, lat, kind, text
+# What a user's file of each table may hold: column -> (how its values are read, required in
+# files), derived from the tables' one declaration (innocluster.tables).
 _COLUMNS = {
-    "organizations": {
-        "org_id": ("id", True),
-        "kind": ("kind", True),
-        "x": ("float", False),
-        "y": ("float", False),
-        "lon": ("lon", False),
-        "lat": ("lat", False),
-        "region": ("count", False),
-        "field_focus": ("count", False),
-        "born": ("year", True),
-        "exited": ("year", False),
-        "employees": ("count", False),
-        "parent": ("id", False),
-        "source_id": ("text", False),
-        "name": ("text", False),
-    },
-    "patents": {
-        "patent_id": ("id", True),
-        "org_id": ("id", True),
-        "year": ("year", True),
-        "field": ("count", True),
-        "x": ("float", False),
-        "y": ("float", False),
-    },
-    "alliances": {
-        "org_a": ("id", True),
-        "org_b": ("id", True),
-        "start": ("year", True),
-        "end": ("year", False),
-        "strength": ("float", False),
-    },
+    name: {c.name: (c.value, c.in_files) for c in schema.file_columns}
+    for name, schema in CLUSTER_TABLES.items()
 }
 
 
@@ -230,6 +201,11 @@ def _read(folder: Path, name: str, out: _Collector) -> tuple[str, pd.DataFrame] 
         out.add(str(path), None, None, f"cannot be parsed as {path.suffix[1:].upper()} ({err})")
         return None
     return str(path), frame.astype(object).where(frame.notna(), None)
+
+
+def file_columns(table: str) -> list[str]:
+    """The columns a user's file of ``table`` may hold, in their declared order."""
+    return list(_COLUMNS[table])
 
 
 def read_delimited(path: Path) -> pd.DataFrame:

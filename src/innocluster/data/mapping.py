@@ -33,9 +33,9 @@ from typing import Any
 
 import pandas as pd
 
-from innocluster.data.files import _COLUMNS, KINDS, Problem, read_delimited, validate_folder
+from innocluster.data.files import Problem, file_columns, read_delimited, validate_folder
 from innocluster.errors import InnoclusterError
-from innocluster.tables import ALLIANCES, ORGANIZATIONS, PATENTS, from_arrays, write_table
+from innocluster.tables import ALLIANCES, KINDS, ORGANIZATIONS, PATENTS, from_arrays, write_table
 from innocluster.textfiles import read_toml
 
 __all__ = ["import_csv"]
@@ -108,11 +108,11 @@ def _read_mapping(path: Path) -> dict[str, dict[str, Any]]:
                 f"mapping file '{path}': [{table}] needs file = \"...\" and columns = {{...}}"
                 + (f"; unknown key {extra[0]}" if extra else "")
             )
-        targets = [k for k in entry["columns"] if k not in _COLUMNS[table]]
+        targets = [k for k in entry["columns"] if k not in file_columns(table)]
         if targets:
             raise InnoclusterError(
                 f"mapping file '{path}': [{table}].columns: unknown column {targets[0]}; "
-                f"expected some of {', '.join(_COLUMNS[table])}"
+                f"expected some of {', '.join(file_columns(table))}"
             )
         bad = [v for v in entry.get("kinds", {}).values() if v not in KINDS]
         if bad:

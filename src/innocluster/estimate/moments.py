@@ -36,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures.inequality import gini
+from innocluster.measures import gini
 from innocluster.models.cluster.state import region_of
+from innocluster.tables import PRODUCERS
 
 __all__ = [
     "MOMENTS",
@@ -54,7 +55,7 @@ __all__ = [
 
 #: The moment names (besides ``indicator:COLUMN``).
 MOMENTS = ("kpf_rd_elasticity", "entry_rate", "exit_rate", "patent_gini", "alliance_density")
-_PRODUCERS = ("firm", "leader")
+
 _NAME = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_][A-Za-z0-9_]*)?)"
                    r"(?:@(?P<first>\d+)(?:-(?P<last>\d+))?)?$")  # fmt: skip
 
@@ -89,7 +90,7 @@ def kpf_rd_elasticity(
     from innocluster.estimate.kpf import kpf
 
     rows = panel[
-        _window(panel["year"], first, last) & panel["kind"].isin(_PRODUCERS) & (panel["rd"] > 0)
+        _window(panel["year"], first, last) & panel["kind"].isin(PRODUCERS) & (panel["rd"] > 0)
     ]
     if rows["org_id"].nunique() < 2 or rows["patents"].sum() == 0:
         return float("nan")
@@ -115,7 +116,7 @@ def _producer_years(
     organizations: pd.DataFrame, first: int, last: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # For each producer, the years it was alive at the start of, it entered in, it exited in.
-    prod = organizations[organizations["kind"].isin(_PRODUCERS)]
+    prod = organizations[organizations["kind"].isin(PRODUCERS)]
     born = prod["born"].to_numpy(dtype=np.int64)
     exited = prod["exited"].to_numpy(dtype=float)
     exited = np.where(np.isnan(exited), np.inf, exited)

@@ -33,7 +33,6 @@ _EXPORTS = {
     "profile_rows": "profile",
     "alliance_stock": "knowledge",
     "alliances_per_organisation": "knowledge",
-    "knowledge_stock": "knowledge",  # the former name of perpetual_inventory, its alias
     "perpetual_inventory": "knowledge",
     "patent_stock": "knowledge",
     "STAGES": "lifecycle",

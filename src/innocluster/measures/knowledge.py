@@ -61,10 +61,6 @@ def perpetual_inventory(
     return stock
 
 
-# The former name: removed once the simulator imports perpetual_inventory.
-knowledge_stock = perpetual_inventory
-
-
 def patent_stock(
     patents: pd.DataFrame,
     by: str | None = "region",

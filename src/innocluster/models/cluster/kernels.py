@@ -35,7 +35,7 @@ import numpy as np
 from innocluster.core.pairs import PHASES, REACH, blocks_in_phase, walk_row
 from innocluster.core.space import build_grid
 
-__all__ = ["gap_to_neighbours"]
+__all__ = ["gap_to_neighbours", "near_kind"]
 
 
 def gap_to_neighbours(
@@ -178,3 +178,46 @@ def _add_gaps(p, q, decay, data):
 
 
 _GapPairs.visit = _add_gaps
+
+
+def near_kind(orgs, kind: int, r: float, extent: float) -> np.ndarray:
+    """Bool ``(n,)``: an organisation of ``kind`` is closer than ``r`` km (itself excluded).
+
+    The organisations of ``kind`` are bucketed on the cell grid (cells of side ``>= r``), so
+    each organisation looks only at the 3 x 3 cells around its own.
+    """
+    rows = np.flatnonzero(orgs["kind"] == kind)
+    if len(rows) == 0:
+        return np.zeros(orgs.n, dtype=bool)
+    x, y = orgs["x"], orgs["y"]
+    grid = build_grid(x[rows], y[rows], r, extent)
+    return _any_within(x, y, rows, grid.order, grid.cell_start, grid.ncell, extent, r)
+
+
+@numba.njit(parallel=True, cache=True)
+def _any_within(x, y, rows, order, cell_start, ncell, extent, r):
+    # One thread per organisation, each writing only its own answer.
+    n = len(x)
+    out = np.zeros(n, dtype=np.bool_)
+    r2 = r * r
+    scale = ncell / extent
+    for i in numba.prange(n):
+        cx = min(int(x[i] * scale), ncell - 1)
+        cy = min(int(y[i] * scale), ncell - 1)
+        found = False
+        for row in range(max(cy - 1, 0), min(cy + 2, ncell)):
+            for col in range(max(cx - 1, 0), min(cx + 2, ncell)):
+                c = row * ncell + col
+                for p in range(cell_start[c], cell_start[c + 1]):
+                    j = rows[order[p]]
+                    dx = x[j] - x[i]
+                    dy = y[j] - y[i]
+                    if j != i and dx * dx + dy * dy < r2:
+                        found = True
+                        break
+                if found:
+                    break
+            if found:
+                break
+        out[i] = found
+    return out

@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from innocluster.core.space import build_grid, cell_of
+from innocluster.core.space import cell_of
 from innocluster.core.state import FieldSpec
-from innocluster.measures.knowledge import knowledge_stock as perpetual_inventory
+from innocluster.measures import perpetual_inventory
+from innocluster.tables import KINDS
 
 __all__ = [
     "FIRM",
@@ -53,16 +54,17 @@ __all__ = [
     "is_producer",
     "region_of",
     "alliance_rows",
-    "near_kind",
     "file_patents",
     "partner_ids",
     "draw_fields",
     "cluster_stocks",
 ]
 
-FIRM, LEADER, INSTITUTE, INTERMEDIARY = 0, 1, 2, 3
-#: Kind codes to the names used in the organizations table.
-KIND_NAMES = np.array(["firm", "leader", "institute", "intermediary"])
+#: Kind codes to the names used in the organizations table (:data:`innocluster.tables.KINDS`).
+KIND_NAMES = np.array(KINDS)
+FIRM, LEADER, INSTITUTE, INTERMEDIARY = (
+    KINDS.index(name) for name in ("firm", "leader", "institute", "intermediary")
+)
 
 
 @dataclass
@@ -198,7 +200,7 @@ def cluster_stocks(state) -> tuple[float, float]:
     """The cluster's knowledge and alliance stock indices, as the phase diagnosis reads them.
 
     Knowledge: the perpetual-inventory patent stock ``S_t = 0.85 S_{t-1} + P_t`` (the measures'
-    :func:`~innocluster.measures.knowledge.knowledge_stock`) over the years so far, per 100
+    :func:`~innocluster.measures.perpetual_inventory`) over the years so far, per 100
     organisations. Alliances: active alliances per organisation.
     """
     counts = np.zeros(state.step + 1)
@@ -208,49 +210,6 @@ def cluster_stocks(state) -> tuple[float, float]:
     stock = float(perpetual_inventory(counts)[-1])
     per = max(state.orgs.n, 1)
     return 100.0 * stock / per, len(state.alliances) / per
-
-
-def near_kind(orgs, kind: int, r: float, extent: float) -> np.ndarray:
-    """Bool ``(n,)``: an organisation of ``kind`` is closer than ``r`` km (itself excluded).
-
-    The organisations of ``kind`` are bucketed on the cell grid (cells of side ``>= r``), so
-    each organisation looks only at the 3 x 3 cells around its own.
-    """
-    rows = np.flatnonzero(orgs["kind"] == kind)
-    if len(rows) == 0:
-        return np.zeros(orgs.n, dtype=bool)
-    x, y = orgs["x"], orgs["y"]
-    grid = build_grid(x[rows], y[rows], r, extent)
-    return _any_within(x, y, rows, grid.order, grid.cell_start, grid.ncell, extent, r)
-
-
-@numba.njit(parallel=True, cache=True)
-def _any_within(x, y, rows, order, cell_start, ncell, extent, r):
-    # One thread per organisation, each writing only its own answer.
-    n = len(x)
-    out = np.zeros(n, dtype=np.bool_)
-    r2 = r * r
-    scale = ncell / extent
-    for i in numba.prange(n):
-        cx = min(int(x[i] * scale), ncell - 1)
-        cy = min(int(y[i] * scale), ncell - 1)
-        found = False
-        for row in range(max(cy - 1, 0), min(cy + 2, ncell)):
-            for col in range(max(cx - 1, 0), min(cx + 2, ncell)):
-                c = row * ncell + col
-                for p in range(cell_start[c], cell_start[c + 1]):
-                    j = rows[order[p]]
-                    dx = x[j] - x[i]
-                    dy = y[j] - y[i]
-                    if j != i and dx * dx + dy * dy < r2:
-                        found = True
-                        break
-                if found:
-                    break
-            if found:
-                break
-        out[i] = found
-    return out
 
 
 def draw_fields(profile: np.ndarray, owner: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

@@ -28,8 +28,9 @@ import numpy as np
 from innocluster.core.space import build_grid, cell_of
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
+from innocluster.models.cluster.kernels import near_kind
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import INSTITUTE, INTERMEDIARY, is_producer, near_kind
+from innocluster.models.cluster.state import INSTITUTE, INTERMEDIARY, is_producer
 
 __all__ = ["CONTRACT", "step", "acceptance", "proximity", "candidates"]
 

@@ -27,14 +27,9 @@ import numpy as np
 
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
-from innocluster.models.cluster.kernels import gap_to_neighbours
+from innocluster.models.cluster.kernels import gap_to_neighbours, near_kind
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import (
-    INTERMEDIARY,
-    absorptive_capacity,
-    knowledge_stock,
-    near_kind,
-)
+from innocluster.models.cluster.state import INTERMEDIARY, absorptive_capacity, knowledge_stock
 
 __all__ = ["CONTRACT", "step"]
 
