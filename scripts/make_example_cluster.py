@@ -8,7 +8,7 @@ by two edits that make the folder the same on every machine:
 - a ``README.md`` says what the folder is and how it was made.
 
 The tables themselves are deterministic: the same seed gives the same tables on any number of
-threads (``tests/test_engine.py``). Run from the repository root:
+threads (``tests/core/test_engine.py``). Run from the repository root:
 
     python scripts/make_example_cluster.py
 """

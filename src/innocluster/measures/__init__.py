@@ -12,7 +12,7 @@ named with a leading underscore and offering public names only, each stating its
 in a window: checks, pairs, edge corrections), ``_matrices`` (region-by-field matrices: checks
 and helpers), ``_seeds`` (the one seed normaliser) and ``_cluster_tables`` (the tables of the
 table-level measures). No submodule imports another's
-private names, reads a file or imports the simulator (``tests/test_measures_purity.py``). A
+private names, reads a file or imports the simulator (``tests/measures/test_purity.py``). A
 submodule is never named like a function it defines (``moran_i``, not ``moran``), so that
 ``innocluster.measures.moran`` stays the function once the submodule is imported.
 """

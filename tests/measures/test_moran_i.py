@@ -7,7 +7,7 @@
   and conditional randomisation are the mean and variance over *all* permutations of a small
   example.
 
-The Columbus fixture and the brute-force example are shared, in ``test_measures_inference.py``.
+The Columbus fixture and the brute-force example are shared, in ``tests/measures/test_inference.py``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import itertools
 
 import numpy as np
 import pytest
-from tests.test_measures_inference import (
+from tests.measures.test_inference import (
     ALL_PERMS,
     N6,
     W6,

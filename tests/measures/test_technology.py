@@ -40,7 +40,7 @@ from innocluster.measures.technology import (
     ubiquity,
 )
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "measures-technology.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "measures-technology.md"
 TOL = 1e-9
 
 

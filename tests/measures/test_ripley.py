@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from tests.test_measures_points import WINDOW, close, distances, pattern, share_inside
+from tests.measures.test_points import WINDOW, close, distances, pattern, share_inside
 
 from innocluster.measures.ripley import ripley_k, ripley_l
 

@@ -10,7 +10,7 @@ import os
 import shutil
 
 import pytest
-from tests.test_report import small_run
+from tests.report.test_html import small_run
 
 from innocluster.report import PANELS, write_report
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from tests.test_report import data_folder, small_run
+from tests.report.test_html import data_folder, small_run
 from typer.testing import CliRunner
 
 from innocluster.cli import app
@@ -21,7 +21,7 @@ from innocluster.errors import InnoclusterError
 from innocluster.report.data import load_cluster
 from innocluster.report.static import KINDS_OF_PLOT, plot_figure
 
-BASELINE = Path(__file__).parent / "baseline" / "lifecycle_synthetic.png"
+BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "lifecycle_synthetic.png"
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.test_measures_points import close, distances, pattern
+from tests.measures.test_points import close, distances, pattern
 
 from innocluster.measures.marcon_puech import m_function
 

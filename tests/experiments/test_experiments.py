@@ -484,7 +484,7 @@ def test_docs_list_every_key_and_column():
     from innocluster.experiments.sensitivity import COLUMNS as SENSITIVITY
     from innocluster.experiments.spec import DesignSection, ExperimentFile
 
-    text = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text()
+    text = (Path(__file__).resolve().parents[2] / "docs" / "experiments.md").read_text()
     for name in set(ExperimentFile.model_fields) - {"design"}:  # design.* below
         assert f"| `{name}` |" in text, name
     for name in DesignSection.model_fields:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from tests.test_measures_points import close, distances, pattern
+from tests.measures.test_points import close, distances, pattern
 
 from innocluster.measures import duranton_overman as do
 from innocluster.measures.duranton_overman import kd

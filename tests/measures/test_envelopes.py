@@ -12,7 +12,7 @@ import numba
 import numpy as np
 import pytest
 from scipy import stats
-from tests.test_measures_points import WINDOW, close, pattern
+from tests.measures.test_points import WINDOW, close, pattern
 
 from innocluster.measures import envelopes as env
 from innocluster.measures.duranton_overman import kd

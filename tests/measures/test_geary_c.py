@@ -2,14 +2,14 @@
 
 The statistic and its analytical moments agree with esda to 1e-9, and its permutation
 distribution with the *same* permutations. The brute-force checks of its moments, shared with
-the other statistics, are in ``test_measures_inference.py``, with the Columbus fixture.
+the other statistics, are in ``tests/measures/test_inference.py``, with the Columbus fixture.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.test_measures_inference import P, fresh, legacy_permutations, load_columbus
+from tests.measures.test_inference import P, fresh, legacy_permutations, load_columbus
 
 from innocluster.measures._inference import GlobalStat
 from innocluster.measures.geary_c import geary

@@ -3,9 +3,9 @@
 Tests of :mod:`innocluster.measures._points`: Ripley's isotropic edge weight against the share
 of the circle inside the window computed from its crossings, and the one-line errors of the
 checks every distance-based measure and envelope makes. The point patterns and the comparison
-helpers defined here serve the tests of each measure (``test_measures_ripley.py``,
-``test_measures_duranton_overman.py``, ``test_measures_marcon_puech.py``) and of the envelopes
-(``test_measures_envelopes.py``).
+helpers defined here serve the tests of each measure (``tests/measures/test_ripley.py``,
+``tests/measures/test_duranton_overman.py``, ``tests/measures/test_marcon_puech.py``) and of the envelopes
+(``tests/measures/test_envelopes.py``).
 """
 
 from __future__ import annotations

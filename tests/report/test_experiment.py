@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from tests.test_report_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
+from tests.report.test_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
 from typer.testing import CliRunner
 
 from innocluster.cli import app
