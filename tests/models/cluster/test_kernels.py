@@ -1,4 +1,5 @@
-"""The knowledge-spillover kernel against an all-pairs reference, and its properties."""
+"""The cluster model's kernels against all-pairs references: the knowledge-spillover kernel
+``gap_to_neighbours`` and its properties, and the neighbour query ``near_kind``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from innocluster.models.cluster.kernels import gap_to_neighbours
+from innocluster.models.cluster.state import INTERMEDIARY
+from tests.models.cluster.helpers import fresh_state, scenario
 
 EXTENT = 20.0  # km
 
@@ -163,3 +166,20 @@ def test_gains_are_finite_and_non_negative(inputs):
     got = gap_to_neighbours(x, y, explicit, profile, r, lam, extent)[0]
     assert got.shape == explicit.shape
     assert np.isfinite(got).all() and (got >= 0.0).all()
+
+
+@settings(max_examples=30)
+@given(seed=st.integers(0, 2**32 - 1), r=st.floats(0.5, 40.0))
+def test_near_kind_matches_all_pairs(seed, r):
+    from innocluster.models.cluster.kernels import near_kind
+
+    sc = scenario(n_firms=150, n_intermediaries=12)
+    state = fresh_state(sc, seed % 1000)
+    orgs = state.orgs
+    got = near_kind(orgs, INTERMEDIARY, r, sc.space.L)
+    brokers = np.flatnonzero(orgs["kind"] == INTERMEDIARY)
+    dist = np.hypot(
+        orgs["x"][:, None] - orgs["x"][brokers], orgs["y"][:, None] - orgs["y"][brokers]
+    )
+    dist[brokers, np.arange(len(brokers))] = np.inf  # itself does not count
+    np.testing.assert_array_equal(got, (dist < r).any(axis=1))

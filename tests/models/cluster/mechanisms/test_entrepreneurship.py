@@ -1,0 +1,51 @@
+"""The entrepreneurship mechanism: spin-offs, academic spin-offs and outside entrants."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from innocluster.models.cluster.mechanisms import entrepreneurship
+from innocluster.models.cluster.state import FIRM
+from tests.models.cluster.helpers import fresh_state, scenario, step_once
+
+
+def test_spinoffs_sit_near_their_parents_and_carry_their_knowledge():
+    sc = scenario(p_spin=1.0, p_academic=1.0, m_entry=0.0, wealth=1e6, sigma_spin=1.0)
+    state = fresh_state(sc)
+    state.orgs["employees"][:] = 50
+    state.orgs["tacit"][:] *= 10
+    before = state.orgs.n
+    ids = dict(zip(state.orgs["org_id"].tolist(), range(before), strict=True))
+    x, y, tacit = state.orgs["x"].copy(), state.orgs["y"].copy(), state.orgs["tacit"].copy()
+    step_once(entrepreneurship, state, sc)
+    new = slice(before, state.orgs.n)
+    parents = np.array([ids[p] for p in state.orgs["parent"][new]])
+    assert len(parents) == state.flows["spinoffs"] == state.flows["entries"] > 0
+    dist = np.hypot(state.orgs["x"][new] - x[parents], state.orgs["y"][new] - y[parents])
+    assert np.median(dist) < 3.0
+    np.testing.assert_allclose(state.orgs["tacit"][new], sc.entrepreneurship.phi * tacit[parents])
+    assert (state.orgs["kind"][new] == FIRM).all()
+
+
+def test_entry_needs_wealth_or_a_grant():
+    sc = scenario(p_spin=0.0, p_academic=0.0, m_entry=500.0, wealth=1.0, entry_cost=5.0)
+    poor = fresh_state(sc)
+    step_once(entrepreneurship, poor, sc)
+    granted = fresh_state(sc)
+    granted.world.grant_pool = 1000.0 * sc.government.grant_size
+    step_once(entrepreneurship, granted, sc)
+    # P(wealth >= 5) = exp(-5); with a grant of 3, P(wealth >= 2) = exp(-2).
+    assert poor.flows["entries"] < 15
+    assert granted.flows["entries"] > 40 and granted.flows["grants_paid"] > 0
+    assert granted.world.grant_pool == pytest.approx(
+        1000.0 * sc.government.grant_size - granted.flows["grants_paid"]
+    )
+
+
+def test_no_entry_when_the_price_does_not_cover_the_cost():
+    sc = scenario(p_spin=1.0, m_entry=200.0, wealth=1e6)
+    state = fresh_state(sc)
+    state.world.price = 0.01
+    step_once(entrepreneurship, state, sc)
+    assert state.flows["entries"] == 0
