@@ -38,7 +38,7 @@ __all__ = ["CONTRACT", "step", "acceptance", "proximity", "candidates"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("alliances", "space", "spillover"),
-    reads=("kind", "x", "y", "tacit", "explicit"),
+    reads=("org_id", "kind", "x", "y", "tacit", "explicit"),
     world_reads=("connect",),
     flows=("alliances_formed", "alliances_ended"),
     structure=("alliances",),

@@ -53,7 +53,18 @@ __all__ = ["CONTRACT", "step"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("entrepreneurship", "government", "knowledge", "market", "research", "space"),
-    reads=("kind", "x", "y", "region", "tacit", "explicit", "employees", "unit_cost", "quality"),
+    reads=(
+        "org_id",
+        "kind",
+        "x",
+        "y",
+        "region",
+        "tacit",
+        "explicit",
+        "employees",
+        "unit_cost",
+        "quality",
+    ),
     writes=("employees",),
     world_reads=("Q", "price", "congestion", "location_weight"),
     world_writes=("grant_pool",),

@@ -53,7 +53,7 @@ __all__ = ["CONTRACT", "step", "diagnose"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("governance",),
-    reads=("kind", "employees"),
+    reads=("org_id", "kind", "employees"),
     writes=("supply", "member"),
     world_writes=("phase", "action", "connect", "platform_owner", "platform_age", "language"),
     flows=("governance_spending",),

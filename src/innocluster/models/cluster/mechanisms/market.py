@@ -49,7 +49,7 @@ __all__ = ["CONTRACT", "step", "demand", "congestion"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("market", "research", "space"),
-    reads=("kind", "region", "employees", "quality", "unit_cost", "relief"),
+    reads=("org_id", "kind", "region", "employees", "quality", "unit_cost", "relief"),
     writes=("revenue", "capital", "employees"),
     world_reads=("demand_factor",),
     world_writes=("demand", "maturity", "price", "revenue", "congestion"),

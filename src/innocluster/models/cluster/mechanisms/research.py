@@ -53,7 +53,7 @@ __all__ = ["CONTRACT", "step", "rd_money"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("research",),
-    reads=("kind", "revenue", "subsidy", "supply", "tacit", "explicit", "x", "y"),
+    reads=("org_id", "kind", "revenue", "subsidy", "supply", "tacit", "explicit", "x", "y"),
     writes=("tacit", "explicit", "unit_cost", "quality"),
     world_reads=("Q", "maturity", "strategic"),
     world_writes=("patents_filed",),

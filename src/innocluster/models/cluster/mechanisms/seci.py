@@ -60,7 +60,7 @@ __all__ = ["CONTRACT", "step", "partner_gaps"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("knowledge", "seci", "space"),
-    reads=("kind", "x", "y", "tacit", "explicit", "member"),
+    reads=("org_id", "kind", "x", "y", "tacit", "explicit", "member"),
     writes=("tacit", "explicit"),
     world_reads=("language", "platform_owner", "platform_age"),
     world_writes=("patents_filed",),
