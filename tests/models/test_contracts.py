@@ -49,7 +49,7 @@ STATES = {
             8,
             3,
         ),
-        ("default", {"governance.regime": "supply", "openness.fdi_rate": 3.0}, 20, 4),
+        ("default", {"governance.regime": "supply", "openness.fdi_rate": 8.0}, 20, 4),
     ),
     "benchmark": (("benchmark", {"benchmark.n0": 500}, 3, 0),),
 }
