@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from innocluster._files import staged_folder
 from innocluster._version import __version__
 from innocluster.core.engine import Simulation, run_model
 from innocluster.errors import InnoclusterError
 from innocluster.models import ModelSpec, model_of
 from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
-from innocluster.staging import staged_folder
 from innocluster.tables import (
     ALLIANCES,
     ORGANIZATIONS,

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
-from tests.measures.test_points import close, distances, pattern
 
 from innocluster.measures import duranton_overman as do
 from innocluster.measures.duranton_overman import kd
+from tests.measures.test_points import close, distances, pattern
 
 
 def nrd0(v):

@@ -12,7 +12,6 @@ import numba
 import numpy as np
 import pytest
 from scipy import stats
-from tests.measures.test_points import WINDOW, close, pattern
 
 from innocluster.measures import envelopes as env
 from innocluster.measures.duranton_overman import kd
@@ -27,6 +26,7 @@ from innocluster.measures.envelopes import (
 )
 from innocluster.measures.marcon_puech import m_function
 from innocluster.measures.ripley import ripley_k, ripley_l
+from tests.measures.test_points import WINDOW, close, pattern
 
 
 def clustered(seed=0, n_sites=300, n_a=40):

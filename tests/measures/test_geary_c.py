@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.measures.test_inference import P, fresh, legacy_permutations, load_columbus
 
 from innocluster.measures._inference import GlobalStat
 from innocluster.measures.geary_c import geary
 from innocluster.measures.weights import transform_weights
+from tests.measures.test_inference import P, fresh, legacy_permutations, load_columbus
 
 
 @pytest.fixture(scope="module")

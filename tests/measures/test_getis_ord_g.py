@@ -7,7 +7,8 @@
   conditional randomisation are the mean and variance over *all* permutations of a small
   example.
 
-The Columbus fixture and the brute-force example are shared, in ``tests/measures/test_inference.py``.
+The Columbus fixture and the brute-force example are shared, in
+``tests/measures/test_inference.py``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ import warnings
 
 import numpy as np
 import pytest
+
+from innocluster.measures import getis_ord_g
+from innocluster.measures._inference import GlobalStat, prepared_weights
+from innocluster.measures.getis_ord_g import getis_ord, getis_ord_local
+from innocluster.measures.weights import transform_weights
 from tests.measures.test_inference import (
     ALL_PERMS,
     N6,
@@ -29,11 +35,6 @@ from tests.measures.test_inference import (
     legacy_permutations,
     load_columbus,
 )
-
-from innocluster.measures import getis_ord_g
-from innocluster.measures._inference import GlobalStat, prepared_weights
-from innocluster.measures.getis_ord_g import getis_ord, getis_ord_local
-from innocluster.measures.weights import transform_weights
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ checks:
 - against esda/libpysal on the Columbus data that libpysal ships (no download): the pseudo
   p-values drawn with each library's own generator agree in distribution (the statistics and
   the replayed permutations of each family are in ``tests/measures/test_moran_i.py``,
-  ``tests/measures/test_geary_c.py`` and ``tests/measures/test_getis_ord_g.py``, which share the Columbus
-  fixture and the brute-force example defined here);
+  ``tests/measures/test_geary_c.py`` and ``tests/measures/test_getis_ord_g.py``, which share the
+  Columbus fixture and the brute-force example defined here);
 - against the published formulas computed by brute force: the moments under randomisation are
   the mean and variance over *all* permutations of a small example (720 of them), under
   normality a Monte Carlo over normal samples;

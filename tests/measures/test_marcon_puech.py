@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.measures.test_points import close, distances, pattern
 
 from innocluster.measures.marcon_puech import m_function
+from tests.measures.test_points import close, distances, pattern
 
 
 def brute_m(x, y, r, ref, nbr, w, case_control=False):

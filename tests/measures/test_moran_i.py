@@ -7,7 +7,8 @@
   and conditional randomisation are the mean and variance over *all* permutations of a small
   example.
 
-The Columbus fixture and the brute-force example are shared, in ``tests/measures/test_inference.py``.
+The Columbus fixture and the brute-force example are shared, in
+``tests/measures/test_inference.py``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ import itertools
 
 import numpy as np
 import pytest
+
+from innocluster.measures import moran_i
+from innocluster.measures._inference import GlobalStat, pseudo_p_value
+from innocluster.measures.moran_i import moran, moran_local
+from innocluster.measures.weights import knn, transform_weights
 from tests.measures.test_inference import (
     ALL_PERMS,
     N6,
@@ -29,11 +35,6 @@ from tests.measures.test_inference import (
     legacy_permutations,
     load_columbus,
 )
-
-from innocluster.measures import moran_i
-from innocluster.measures._inference import GlobalStat, pseudo_p_value
-from innocluster.measures.moran_i import moran, moran_local
-from innocluster.measures.weights import knn, transform_weights
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ Tests of :mod:`innocluster.measures._points`: Ripley's isotropic edge weight aga
 of the circle inside the window computed from its crossings, and the one-line errors of the
 checks every distance-based measure and envelope makes. The point patterns and the comparison
 helpers defined here serve the tests of each measure (``tests/measures/test_ripley.py``,
-``tests/measures/test_duranton_overman.py``, ``tests/measures/test_marcon_puech.py``) and of the envelopes
-(``tests/measures/test_envelopes.py``).
+``tests/measures/test_duranton_overman.py``, ``tests/measures/test_marcon_puech.py``) and of the
+envelopes (``tests/measures/test_envelopes.py``).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ import math
 
 import numpy as np
 import pytest
-from tests.measures.test_points import WINDOW, close, distances, pattern, share_inside
 
 from innocluster.measures.ripley import ripley_k, ripley_l
+from tests.measures.test_points import WINDOW, close, distances, pattern, share_inside
 
 
 def brute_k(x, y, r, win, correction, ref=None, nbr=None):

@@ -10,9 +10,9 @@ import os
 import shutil
 
 import pytest
-from tests.report.test_html import small_run
 
 from innocluster.report import PANELS, write_report
+from tests.report.test_html import small_run
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from tests.report.test_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
 from typer.testing import CliRunner
 
 from innocluster.cli import app
@@ -30,6 +29,7 @@ from innocluster.experiments import (
 )
 from innocluster.report import write_report
 from innocluster.report.experiment import load_experiment_folder
+from tests.report.test_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
 
 BASE = {
     "base": "benchmark",

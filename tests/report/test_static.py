@@ -13,13 +13,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from tests.report.test_html import data_folder, small_run
 from typer.testing import CliRunner
 
 from innocluster.cli import app
 from innocluster.errors import InnoclusterError
 from innocluster.report.data import load_cluster
 from innocluster.report.static import KINDS_OF_PLOT, plot_figure
+from tests.report.test_html import data_folder, small_run
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "lifecycle_synthetic.png"
 

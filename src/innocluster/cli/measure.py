@@ -1,7 +1,7 @@
 """Measuring a run or a data folder: ``measure`` and ``diagnose``.
 
 The measures read no file: these commands read the folder (and a reference file) with
-:mod:`innocluster.report.sources`, then measure the tables.
+:mod:`innocluster.data.sources`, then measure the tables.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def diagnose(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
 ) -> None:
     """Phase, governance and forming mechanisms of a cluster (docs/measures.md)."""
-    from innocluster.report.sources import read_and_diagnose  # reads, then diagnoses
+    from innocluster.data.sources import read_and_diagnose  # reads, then diagnoses
 
     cuts = None
     if thresholds is not None:
@@ -86,8 +86,8 @@ def measure(
     ] = None,
 ) -> None:
     """Every measure of a cluster: geography, technology, network, knowledge, life cycle."""
+    from innocluster.data.sources import read_tables
     from innocluster.measures.profile import measure_cluster, profile_rows
-    from innocluster.report.sources import read_tables
 
     if out is not None and out.suffix not in (".json", ".parquet"):
         raise InnoclusterError(f"--out '{out}': expected a .json or .parquet file")

@@ -33,10 +33,10 @@ from typing import Any
 
 import pandas as pd
 
+from innocluster._files import read_toml
 from innocluster.data.files import Problem, file_columns, read_delimited, validate_folder
 from innocluster.errors import InnoclusterError
 from innocluster.tables import ALLIANCES, KINDS, ORGANIZATIONS, PATENTS, from_arrays, write_table
-from innocluster.textfiles import read_toml
 
 __all__ = ["import_csv"]
 

@@ -55,6 +55,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from scipy import optimize, stats
 from scipy.stats import qmc
 
+from innocluster._files import read_toml, staged_folder
 from innocluster.core.parameters import Section
 from innocluster.errors import InnoclusterError
 from innocluster.estimate.moments import Moment, compute, parse_moment
@@ -62,8 +63,6 @@ from innocluster.estimate.panel import simulate_panel
 from innocluster.experiments.execute import dask_client, run_tasks
 from innocluster.models import MODELS
 from innocluster.scenario import Scenario, load_scenario, scenario_to_toml
-from innocluster.staging import staged_folder
-from innocluster.textfiles import read_toml
 
 __all__ = [
     "CalibrationResult",

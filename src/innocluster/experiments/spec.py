@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from innocluster._files import read_toml
 from innocluster._version import __version__
 from innocluster.core.parameters import Section
 from innocluster.errors import InnoclusterError
@@ -44,7 +45,6 @@ from innocluster.experiments import design as designs
 from innocluster.experiments.store import run_id
 from innocluster.models import MODELS
 from innocluster.scenario import SCENARIO_CLASSES, Scenario, load_scenario
-from innocluster.textfiles import read_toml
 
 __all__ = [
     "DesignSection",

@@ -9,7 +9,7 @@ Interface offered to those modules:
 
 - :func:`cluster_frames`: the three DataFrames of a mapping of tables or of a run (any object
   with the attributes ``organizations``, ``patents`` and ``alliances``); a path is refused, as
-  the measures read no file (their callers load the tables: :mod:`innocluster.report.sources`);
+  the measures read no file (their callers load the tables: :mod:`innocluster.data.sources`);
 - :func:`life_cycle`: the life-cycle row, the stage of the number of organisations in a year
   with the numbers behind it.
 """

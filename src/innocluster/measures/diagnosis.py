@@ -115,7 +115,7 @@ def diagnose(
             ``organizations``, ``patents`` and ``alliances``, or a :class:`~innocluster.Run`.
             This function reads no file: load a data folder first
             (:func:`innocluster.load_tables`), or call :func:`innocluster.diagnose`, which
-            reads a folder and a reference file (:mod:`innocluster.report.sources`).
+            reads a folder and a reference file (:mod:`innocluster.data.sources`).
         region: the region to diagnose (default: the region with most organisations alive).
         year: the year (step) to diagnose (default: the last year in the tables).
         reference, thresholds: how stocks are scored high or low (see

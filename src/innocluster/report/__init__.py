@@ -3,7 +3,7 @@
 ``write_report(folder)`` (``innocluster report DIR``) writes the interactive report of a run
 folder or a folder of real data; ``plot_figure(folder, kind, out)`` (``innocluster plot``) writes
 one figure as PNG, SVG or PDF. See ``docs/report.md``. The submodules load on first use
-(PEP 562), so that reading a cluster folder (:mod:`innocluster.report.sources`) does not import
+(PEP 562), so that reading a cluster folder (:mod:`innocluster.data.sources`) does not import
 the drawing libraries.
 """
 

@@ -19,10 +19,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["ClusterData", "Unavailable", "load_cluster", "PRODUCERS"]
-
-#: Organisation kinds that produce and sell: the "firms" of the life cycle.
-PRODUCERS = ("firm", "leader")
+__all__ = ["ClusterData", "Unavailable", "load_cluster"]
 
 
 class Unavailable(Exception):  # noqa: N818  (a state of the data, not a failure)

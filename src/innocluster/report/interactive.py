@@ -13,7 +13,6 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from innocluster.report.panel_data import (
-    KINDS,
     ConcentrationData,
     MapData,
     MapFrame,
@@ -23,6 +22,7 @@ from innocluster.report.panel_data import (
     TechSpaceData,
 )
 from innocluster.report.style import ACTION_COLOURS, KIND_COLOURS, SERIES_COLOURS, STAGE_COLOURS
+from innocluster.tables import KINDS
 
 __all__ = [
     "map_figure",

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from innocluster.errors import InnoclusterError
-from innocluster.report.data import PRODUCERS, ClusterData, Unavailable
+from innocluster.report.data import ClusterData, Unavailable
+from innocluster.tables import KINDS, PRODUCERS
 
 __all__ = [
-    "KINDS",
     "MapData",
     "NetworkData",
     "SeriesData",
@@ -32,9 +32,6 @@ __all__ = [
     "techspace_data",
     "concentration_data",
 ]
-
-#: Organisation kinds in drawing order (intermediaries and leaders on top of the many firms).
-KINDS = ("firm", "institute", "leader", "intermediary")
 
 
 def marker_size(employees: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from innocluster.report import panel_data
 from innocluster.report.data import ClusterData, Unavailable, load_cluster
 from innocluster.report.experiment import is_experiment
 from innocluster.report.style import ACTION_COLOURS, KIND_COLOURS, SERIES_COLOURS, STAGE_COLOURS
+from innocluster.tables import KINDS
 
 __all__ = ["KINDS_OF_PLOT", "plot_figure"]
 
@@ -32,7 +33,7 @@ def _map(fig, data: ClusterData, year: int | None) -> None:
         result.edges_x, result.edges_y, frame.density, cmap="Greys", alpha=0.45, zorder=0
     )
     fig.colorbar(image, ax=ax, label="organisations per cell", shrink=0.8)
-    for kind in panel_data.KINDS:
+    for kind in KINDS:
         x, y, size, _ = frame.points[kind]
         ax.scatter(
             x, y, s=(size / 2) ** 2, c=KIND_COLOURS[kind], alpha=0.75, edgecolors="white",
@@ -53,7 +54,7 @@ def _network(fig, data: ClusterData, year: int | None) -> None:
     ax = fig.add_subplot()
     ax.add_collection(LineCollection(result.edges, colors="#7f7f7f", linewidths=0.6, zorder=1))
     nodes = result.nodes
-    for kind in (*panel_data.KINDS, "unknown"):
+    for kind in (*KINDS, "unknown"):
         part = nodes[(nodes["kind"] == kind) & ~nodes["owner"]]
         if len(part):
             ax.scatter(

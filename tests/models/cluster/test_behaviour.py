@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
 from innocluster.core.engine import run_model
@@ -17,6 +16,7 @@ from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.models import model_of
 from innocluster.models.cluster.state import INSTITUTE, knowledge_stock, region_of
 from innocluster.scenario import load_scenario
+from tests.default_runs import SEEDS, runs
 
 pytestmark = pytest.mark.slow
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from tests.default_runs import SEEDS, runs
 
 import innocluster as ic
 from innocluster.core.engine import generator_for, run_model
@@ -15,6 +14,7 @@ from innocluster.models import MODELS, model_of
 from innocluster.models.cluster.mechanisms import alliances
 from innocluster.models.cluster.state import INSTITUTE, partner_ids
 from innocluster.scenario import load_scenario
+from tests.default_runs import SEEDS, runs
 
 pytestmark = pytest.mark.slow
 

@@ -1,17 +1,25 @@
-"""Writing a group of files into a folder so that a reader never sees half of them."""
+"""Internal file helpers: write a group of files so that no reader sees half of them, and read a
+user's small TOML file with the project's one-line errors.
+
+- :func:`staged_folder`: used by every writer of an output folder (runs, calibrations);
+- :func:`read_toml`: used by every reader of a user's TOML file (mapping, targets, experiment
+  and reference files).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["staged_folder"]
+__all__ = ["read_toml", "staged_folder"]
 
 
 @contextmanager
@@ -36,3 +44,17 @@ def staged_folder(folder: str | Path) -> Iterator[Path]:
             os.replace(item, target / item.name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_toml(path: Path, what: str) -> dict[str, Any]:
+    """The TOML file ``path``, described as ``what`` (e.g. "mapping file") in errors.
+
+    Raises:
+        InnoclusterError: the file does not exist, is not UTF-8 or is not valid TOML.
+    """
+    try:
+        return tomllib.loads(Path(path).read_text("utf-8"))
+    except FileNotFoundError:
+        raise InnoclusterError(f"{what} '{path}' does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InnoclusterError(f"{what} '{path}': not valid TOML ({err})") from None

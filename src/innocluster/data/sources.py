@@ -47,7 +47,7 @@ def read_reference(path: str | Path) -> tuple[float, float]:
     Raises:
         InnoclusterError: the file does not exist, is not TOML, or a value is not a number.
     """
-    from innocluster.textfiles import read_toml
+    from innocluster._files import read_toml
 
     path = Path(path)
     values = read_toml(path, "reference file")

@@ -1,4 +1,4 @@
-"""Reading before measuring: the folder and the reference file of a diagnosis (report.sources)."""
+"""Reading before measuring: the folder and the reference file of a diagnosis (data.sources)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import innocluster as ic
+from innocluster.data.sources import read_and_diagnose, read_reference, read_tables
 from innocluster.errors import InnoclusterError
-from innocluster.report.sources import read_and_diagnose, read_reference, read_tables
 
 
 def test_a_folder_is_read_and_loaded_tables_pass_through(
@@ -58,7 +58,7 @@ def test_innocluster_diagnose_reads_then_runs_the_measure(
 
 def test_reading_imports_no_drawing_library():
     code = (
-        "import sys, innocluster.report.sources; "
+        "import sys, innocluster.data.sources; "
         "print(sorted(m for m in ('plotly', 'matplotlib', 'jinja2') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
