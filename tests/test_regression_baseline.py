@@ -10,9 +10,9 @@ import json
 
 import pandas as pd
 import pytest
-from tests.regression_cases import BASELINE, CASES, run_case, table_digests
 
 import innocluster as ic
+from tests.regression_cases import BASELINE, CASES, run_case, table_digests
 
 DIGESTS = json.loads((BASELINE / "digests.json").read_text("utf-8"))
 
