@@ -19,6 +19,32 @@ from innocluster.models.cluster.parameters import ClusterScenario
 TEXT = (Path(__file__).resolve().parents[1] / "docs" / "model.md").read_text(encoding="utf-8")
 MODEL = MODELS["cluster"]
 
+STRUCTURE_WORDS = {
+    "add_orgs": "adds organisations",
+    "remove_orgs": "removes organisations",
+    "alliances": "changes the alliances",
+    "patents": "files patents",
+}
+
+
+def contract_line(contract) -> str:
+    """The contract of a mechanism as one paragraph of docs/model.md."""
+
+    def names(items):
+        return "`" + ", ".join(items) + "`" if items else "nothing"
+
+    parts = [f"sections {names(contract.sections)}", f"reads {names(contract.reads)}"]
+    parts.append(f"writes {names(contract.writes)}")
+    if contract.world_reads:
+        parts.append(f"reads the world's {names(contract.world_reads)}")
+    if contract.world_writes:
+        parts.append(f"writes the world's {names(contract.world_writes)}")
+    if contract.flows:
+        parts.append(f"flows {names(contract.flows)}")
+    parts += [STRUCTURE_WORDS[s] for s in contract.structure]
+    return "Contract (the code's `CONTRACT`, checked by the tests): " + "; ".join(parts) + "."
+
+
 #: Parameters outside the sections that have a row of their own.
 TOP_LEVEL = ("steps",)
 
@@ -141,3 +167,12 @@ def test_every_indicator_column_is_documented(name):
     assert f"`{name}`" in TEXT, name
     section = TEXT.split("\n## Indicators\n", 1)[1].split("\n## ", 1)[0]
     assert f"| `{name}` |" in section, f"{name}: no row in the indicator table"
+
+
+@pytest.mark.parametrize("mechanism", MODEL.mechanisms, ids=lambda m: m.name)
+def test_every_mechanism_section_states_its_contract(mechanism):
+    # The paragraph is written by contract_line (regenerate it from there when a contract
+    # changes); whitespace is the text's own.
+    start = re.search(rf"^### {mechanism.name}: .*$", TEXT, flags=re.MULTILINE).end()
+    section = TEXT[start:].split("\n## ", 1)[0].split("\n### ", 1)[0]
+    assert contract_line(mechanism.contract) in " ".join(section.split())
