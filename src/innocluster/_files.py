@@ -1,5 +1,7 @@
-"""Internal file helpers: write a group of files so that no reader sees half of them, and read a
-user's small TOML file with the project's one-line errors.
+"""Internal file helpers: write a group of files atomically, and read a user's TOML file.
+
+A group of files is written so that no reader sees half of them, and a user's small TOML file
+is read with the project's one-line errors.
 
 - :func:`staged_folder`: used by every writer of an output folder (runs, calibrations);
 - :func:`read_toml`: used by every reader of a user's TOML file (mapping, targets, experiment

@@ -128,8 +128,10 @@ class TableSchema:
         return self.columns + self.alternatives + self.optional
 
     def including(self, names: list[str] | tuple[str, ...]) -> TableSchema:
-        """This schema with the optional columns named in ``names`` appended, in their
-        declared order; other names are ignored."""
+        """This schema with the optional columns named in ``names`` appended.
+
+        They are appended in their declared order; other names are ignored.
+        """
         extra = tuple(c for c in self.optional if c.name in names)
         return TableSchema(self.name, self.columns + extra, self.unique)
 
@@ -306,8 +308,20 @@ def read_table(path: str | Path, schema: TableSchema) -> pa.Table:
 
 
 def validate(table: pa.Table, schema: TableSchema, source: str) -> pa.Table:
-    """Check ``table`` against ``schema``; return it with declared column order and types
-    (the optional columns it has after the declared ones)."""
+    """Check ``table`` against ``schema``; return it with the declared column order and types.
+
+    The optional columns it has come after the declared ones.
+
+    Args:
+        table: the table as read.
+        schema: the table's schema.
+        source: where the table comes from (a file's path), for the error messages.
+
+    Raises:
+        InnoclusterError: a declared column is missing, a column is unknown, a value cannot be
+            cast to its column's type, a required value is missing, or a unique column has a
+            duplicate value.
+    """
     absent = [c.name for c in schema.optional if c.name not in table.column_names]
     schema = schema.including(table.column_names)
     declared = [c.name for c in schema.columns]

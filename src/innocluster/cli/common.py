@@ -1,5 +1,7 @@
-"""What every command shares: the application (which turns user mistakes into one line and exit
-code 2), the consoles, progress."""
+"""What every command shares: the application, the consoles, progress.
+
+The application turns user mistakes into one line and exit code 2.
+"""
 
 from __future__ import annotations
 
@@ -61,6 +63,15 @@ def main(
 
 
 def column_list(text: str, option: str) -> list[str]:
+    """The column names of a comma-separated option value, ``COL[,COL...]``, stripped.
+
+    Args:
+        text: the option's value as the user wrote it.
+        option: the option's name (``--inputs``), for the error message.
+
+    Raises:
+        InnoclusterError: a name is empty.
+    """
     names = [name.strip() for name in text.split(",")]
     if not all(names):
         raise InnoclusterError(f"{option} '{text}': expected COL[,COL...]")
@@ -102,7 +113,10 @@ class SimulationProgress:
 
 
 def cell(value: object) -> str:
-    # Numbers with separators, text as it is, a null (undefined this step) as "-".
+    """A value as a table cell: numbers with separators, text as it is, a null as ``-``.
+
+    A null is a value undefined at this step; floats keep four significant digits.
+    """
     if value is None:
         return "-"
     if isinstance(value, float):

@@ -1,5 +1,6 @@
-"""The phased cell-pair walk: every pair of points closer than ``r`` visited once, in parallel,
-with sums that do not depend on the number of threads.
+"""The phased cell-pair walk: every pair of points closer than ``r`` visited once, in parallel.
+
+The walk's sums do not depend on the number of threads.
 
 Both models' neighbour kernels (the benchmark's spillover pool, the cluster model's knowledge
 gaps for spillover and socialisation) are this walk with a different *visit*: a compiled
@@ -70,7 +71,8 @@ def walk_row(xs, ys, cell_start, ncell, row, r, lam, data):
     ``type(data).visit(p, q, exp(-d_pq / lam), data)``.
 
     Args:
-        xs, ys: positions gathered in cell order, float64 ``(n,)``.
+        xs: abscissae gathered in cell order, float64 ``(n,)``.
+        ys: ordinates gathered in cell order, float64 ``(n,)``.
         cell_start: int64 ``(ncell * ncell + 1,)``, the start of each cell's run in cell order
             (:class:`innocluster.core.space.CellGrid`, built with ``reach=REACH``).
         ncell: cells per side.

@@ -65,7 +65,8 @@ def build_grid(
     ``pi radius^2`` for the disc), at the cost of more cells to visit.
 
     Args:
-        x, y: positions, float ``(n,)``.
+        x: abscissae, in ``[0, extent]``, float ``(n,)``.
+        y: ordinates, in ``[0, extent]``, float ``(n,)``.
         radius: the largest search distance the grid must serve.
         extent: side of the square.
         reach: cells per radius.

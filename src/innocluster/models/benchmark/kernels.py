@@ -20,9 +20,12 @@ def spillover_pool(
     """The spillover pool ``S_i`` of every organisation.
 
     Args:
-        x, y: positions in the unit square, shape ``(n,)``.
+        x: abscissae in the unit square, shape ``(n,)``.
+        y: ordinates in the unit square, shape ``(n,)``.
         k: knowledge, shape ``(n, D)``, non-negative.
-        r: neighbour radius (strict: ``d_ij < r``); lam: decay length; s: strength.
+        r: neighbour radius (strict: ``d_ij < r``), in units of the square's side.
+        lam: distance-decay length, in units of the square's side.
+        s: spillover strength, ``>= 0``.
 
     Returns:
         ``S``, shape ``(n,)``.

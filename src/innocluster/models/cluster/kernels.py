@@ -55,7 +55,8 @@ def gap_to_neighbours(
     zero vector). The distance cut-off is strict (``dist_ij < r``).
 
     Args:
-        x, y: positions in ``[0, extent]^2``, km, float64 ``(n,)``.
+        x: abscissae in ``[0, extent]``, km, float64 ``(n,)``.
+        y: ordinates in ``[0, extent]``, km, float64 ``(n,)``.
         knowledge: knowledge, float64 ``(n, D)``, non-negative (knowledge units).
         profile: knowledge profile used for the proximity (tacit + explicit), float64
             ``(n, D)``, non-negative.

@@ -1,5 +1,7 @@
-"""The state of the cluster model: organisation fields, kinds, the world's scalars, and the
-knowledge quantities every mechanism reads the same way.
+"""The state of the cluster model: organisation fields, kinds, the world, shared knowledge.
+
+The world holds the cluster-wide scalars; the shared knowledge quantities are those every
+mechanism reads the same way.
 
 Mechanisms import this module and never each other. They communicate only through the fields
 documented here: each mechanism's docstring lists the fields it reads and writes.

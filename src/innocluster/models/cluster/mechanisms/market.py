@@ -73,6 +73,8 @@ def congestion(region: np.ndarray, output: np.ndarray, scenario: ClusterScenario
     Args:
         region: region of each producer, ``(n,)``.
         output: each producer's output, units/year ``(n,)``.
+        scenario: the scenario; it gives ``space.R`` (regions per side) and the exponent
+            ``market.congestion``.
     """
     regions = scenario.space.R**2
     per_region = np.bincount(region, weights=output, minlength=regions)
