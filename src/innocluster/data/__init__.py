@@ -1,5 +1,7 @@
-"""Real data in: cluster tables from a user's files (CSV, TSV, Parquet) or from the PatentsView
-bulk files, validated."""
+"""Real data in: validated cluster tables from a user's files or the PatentsView bulk files.
+
+A user's files may be CSV, TSV or Parquet.
+"""
 
 from innocluster.data.files import Problem, load_tables, validate_folder
 from innocluster.data.mapping import import_csv

@@ -144,8 +144,11 @@ def load_tables(
 
 
 def _resolve(folder: str | Path) -> Path:
-    """The data folder a name stands for: the folder itself, or the example cluster for
-    ``"example"`` when no folder of that name exists."""
+    """The data folder a name stands for.
+
+    That is the folder itself, or the example cluster for ``"example"`` when no folder of that
+    name exists.
+    """
     path = Path(folder)
     if str(folder) == EXAMPLE and not path.exists():
         from innocluster.datasets import example_cluster
@@ -380,8 +383,19 @@ def _dangling(
 
 
 def grid_regions(x: np.ndarray, y: np.ndarray, grid_km: float) -> np.ndarray:
-    """Regions of positions (km, shape ``(n,)``): the cells of a square grid of ``grid_km`` km
-    laid from the smallest ``x`` and ``y``, ``R`` cells a side, numbered ``row * R + col``."""
+    """Regions of positions: the cells of a square grid laid from the smallest ``x`` and ``y``.
+
+    The grid has ``R`` cells a side (enough to cover the positions' range, at least 1), of side
+    ``grid_km`` km, numbered ``row * R + col``.
+
+    Args:
+        x: abscissae, km, shape ``(n,)``.
+        y: ordinates, km, shape ``(n,)``.
+        grid_km: side of a cell, km.
+
+    Returns:
+        The region of each position, int, shape ``(n,)``.
+    """
     side = max(1, math.ceil(max(np.ptp(x), np.ptp(y), 1e-9) / grid_km))
     col = np.minimum(((x - x.min()) // grid_km).astype(int), side - 1)
     row = np.minimum(((y - y.min()) // grid_km).astype(int), side - 1)

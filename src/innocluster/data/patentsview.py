@@ -469,8 +469,10 @@ class _Import:
         self.counts: dict[str, int] = {}
 
     def run(self, folder: Path, grid_km: float) -> dict[str, int]:
-        """Every step, the tables written into ``folder``; returns the rows written and the
-        counts of what was left out."""
+        """Run every step, then write the tables into ``folder``.
+
+        Returns the rows written and the counts of what was left out.
+        """
         self.patents()
         self.assignees()
         self.locations()
@@ -483,8 +485,11 @@ class _Import:
 
     @contextmanager
     def reading(self, table: str) -> Iterator[None]:
-        """Within the block, the view ``table`` reads the file: its header's names as text
-        columns, quoting explicit, no sniffing. A DuckDB error there is the file's fault."""
+        """Within the block, the view ``table`` reads the file of that table.
+
+        The view has the file header's names as text columns, explicit quoting and no sniffing.
+        A DuckDB error there is the file's fault.
+        """
         import duckdb
 
         src = self.sources[table]

@@ -25,8 +25,10 @@ __all__ = ["read_and_diagnose", "read_reference", "read_tables"]
 
 
 def read_tables(source: Any) -> Any:
-    """The cluster tables of ``source``: a folder (a ``str`` or a path) is read and validated,
-    anything else (a mapping of DataFrames, a :class:`~innocluster.Run`) is returned as it is.
+    """The cluster tables of ``source``, read and validated if it is a folder.
+
+    A folder (a ``str`` or a path) is read and validated; anything else (a mapping of
+    DataFrames, a :class:`~innocluster.Run`) is returned as it is.
 
     Raises:
         InnoclusterError: the folder does not exist, or a table is missing or not valid.

@@ -1,6 +1,7 @@
-"""Estimation: the knowledge production function on firm panels (:func:`kpf`) and the
-calibration of the simulator by simulated moments (:func:`calibrate`, :mod:`.moments`, the
-simulated firm panel of :func:`simulate_panel`).
+"""Estimation: the knowledge production function on firm panels, and calibration of the simulator.
+
+The knowledge production function is :func:`kpf`; the calibration by simulated moments is
+:func:`calibrate`, with :mod:`.moments` and the simulated firm panel of :func:`simulate_panel`.
 
 See ``docs/estimation.md``. This package imports statsmodels; ``import innocluster`` does not
 import it, because ``innocluster.estimate`` itself loads on first use (PEP 562).

@@ -335,9 +335,14 @@ class CalibrationResult:
         }
 
     def write(self, out: str | Path) -> Path:
-        """Write ``calibration.json``, ``parameters.csv``, ``moments.csv``, ``evaluations.csv``
-        and the fitted ``scenario.toml`` into folder ``out`` (created if needed), atomically:
-        into a temporary folder first, then moved into place.
+        """Write the calibration's files into folder ``out`` (created if needed), atomically.
+
+        The files are ``calibration.json``, ``parameters.csv``, ``moments.csv``,
+        ``evaluations.csv`` and the fitted ``scenario.toml``, written into a temporary folder
+        first, then moved into place.
+
+        Returns:
+            ``out`` as a path.
 
         Raises:
             InnoclusterError: ``out`` exists and is not a folder.

@@ -85,7 +85,8 @@ def kpf_rd_elasticity(
     Args:
         panel: a firm panel with columns ``org_id``, ``year``, ``kind``, ``rd`` (MU) and
             ``patents`` (counts), one row per organisation and year.
-        first, last: the years to use, inclusive (``None``: open end).
+        first: the first year to use, inclusive (``None``: no lower bound).
+        last: the last year to use, inclusive (``None``: no upper bound).
     """
     from innocluster.estimate.kpf import kpf
 
@@ -147,7 +148,8 @@ def entry_rate(
 
     Args:
         organizations: the organizations table (``kind``, ``born``, ``exited``).
-        first, last: the years, inclusive.
+        first: the first year, inclusive (``None``: year 1).
+        last: the last year, inclusive (``None``: the last year in the table).
     """
     at_risk, entered, _ = _producer_years(organizations, *_years(organizations, first, last))
     return float(entered.sum() / at_risk.sum()) if at_risk.sum() else float("nan")
@@ -164,7 +166,8 @@ def exit_rate(
 
     Args:
         organizations: the organizations table (``kind``, ``born``, ``exited``).
-        first, last: the years, inclusive.
+        first: the first year, inclusive (``None``: year 1).
+        last: the last year, inclusive (``None``: the last year in the table).
     """
     at_risk, _, exited = _producer_years(organizations, *_years(organizations, first, last))
     return float(exited.sum() / at_risk.sum()) if at_risk.sum() else float("nan")
@@ -190,7 +193,8 @@ def patent_gini(
         patents: the patents table (``year``, ``x``, ``y`` in km).
         L: side of the square, km.
         R: regions per side.
-        first, last: the years of filing, inclusive.
+        first: the first year of filing, inclusive (``None``: no lower bound).
+        last: the last year of filing, inclusive (``None``: no upper bound).
     """
     filed = patents[_window(patents["year"], first, last)]
     if len(filed) == 0:
@@ -215,7 +219,8 @@ def alliance_density(
     Args:
         alliances: the alliances table (``start``, ``end``).
         organizations: the organizations table (``born``, ``exited``).
-        first, last: the years, inclusive.
+        first: the first year, inclusive (``None``: ``last``, a window of one year).
+        last: the last year, inclusive (``None``: the last year in the organizations table).
     """
     end_year = _years(organizations, None, None)[1]
     last = end_year if last is None else last
@@ -272,8 +277,10 @@ class Moment:
 
 
 def parse_moment(text: str, columns: tuple[str, ...] | None = None) -> Moment:
-    """Read a moment name: ``NAME``, ``NAME@A-B`` or ``NAME@A``, NAME in :data:`MOMENTS` or
-    ``indicator:COLUMN``.
+    """Read a moment name: ``NAME``, ``NAME@A-B`` or ``NAME@A``.
+
+    ``NAME`` is one of :data:`MOMENTS` or ``indicator:COLUMN``; ``@A`` is the window of year
+    ``A`` alone.
 
     Args:
         text: the name as written.
@@ -316,7 +323,8 @@ def compute(moment: Moment, tables: dict[str, pd.DataFrame], L: float, R: int) -
         tables: ``organizations``, ``patents``, ``alliances``, ``indicators`` (the cluster
             tables; the last step of ``indicators`` closes an open window) and ``panel`` (the
             firm panel; only ``kpf_rd_elasticity`` reads it).
-        L, R: side of the square (km) and regions per side, for ``patent_gini``.
+        L: side of the square, km, for ``patent_gini``.
+        R: regions per side, for ``patent_gini``.
     """
     orgs = tables["organizations"]
     # The run's last year, which the organizations table alone need not show.

@@ -1,5 +1,6 @@
-"""Policy experiments at scale: sweeps on Dask, a DuckDB catalog, comparison, sensitivity and
-mechanism attribution.
+"""Policy experiments at scale: sweeps on Dask, a DuckDB catalog, and analyses of the runs.
+
+The analyses are comparison, sensitivity and mechanism attribution.
 
 >>> from innocluster import experiments as ex
 >>> plan = ex.load_experiment("policy.toml")             # doctest: +SKIP

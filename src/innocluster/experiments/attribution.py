@@ -189,7 +189,10 @@ def attribute(
         seed: the seed of the orders' sampling.
         out: the output folder (default ``out/attribution-SCENARIO``); a later call with the
             same arguments reuses its runs.
-        workers, scheduler, client: where the runs go (see :func:`~.execute.dask_client`).
+        workers: worker processes of a local Dask cluster (default: one per core).
+        scheduler: the address of a running Dask scheduler, instead of a local cluster.
+        client: a Dask client to reuse (at most one of ``workers``, ``scheduler`` and
+            ``client`` is given; see :func:`~.execute.dask_client`).
         progress: called as ``progress(done, total)`` as runs finish.
 
     Returns:

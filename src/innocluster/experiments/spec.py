@@ -417,8 +417,11 @@ def _annotation(cls: type, key: str) -> Any:
 
 
 def _coerce(value: Any, annotation: Any) -> Any:
-    """A design value as the scenario field wants it: numpy scalars as Python values, a sampled
-    or file float rounded for an integer field, a list read from its JSON text."""
+    """A design value as the scenario field wants it.
+
+    Numpy scalars become Python values, a sampled or file float is rounded for an integer
+    field, and a list is read from its JSON text.
+    """
     if isinstance(value, np.generic):
         value = value.item()
     if annotation is int and isinstance(value, float) and math.isfinite(value):

@@ -229,9 +229,15 @@ def read_record(out: Path) -> dict[str, Any]:
 
 
 def metric_values(out: Path, metric: str, at_step: int | None = None) -> pd.DataFrame:
-    """The finished runs of the folder with one indicator's value: the catalog's run columns
-    (run id, design id, seed, scenario, factors) and ``value``, the indicator at the last step
-    or at step ``at_step``.
+    """The finished runs of the folder with one indicator's value.
+
+    The table has the catalog's run columns (run id, design id, seed, scenario, factors) and
+    ``value``, the indicator at the last step or at step ``at_step``.
+
+    Args:
+        out: the experiment folder.
+        metric: the indicator, one of those the experiment kept.
+        at_step: the step at which the indicator is read (default: the last).
 
     Raises:
         InnoclusterError: the indicator was not kept, or no run reached ``at_step``.
@@ -260,8 +266,11 @@ def metric_values(out: Path, metric: str, at_step: int | None = None) -> pd.Data
 
 
 def merge_analysis(out: Path, name: str, table: pd.DataFrame, keys: list[str]) -> None:
-    """Write ``table`` into ``out/NAME.parquet``, replacing the rows it supersedes: those of
-    the file that agree with it on every column of ``keys``."""
+    """Write ``table`` into ``out/NAME.parquet``, replacing the rows it supersedes.
+
+    Those are the rows of the file that agree with ``table`` on every column of ``keys``; a file
+    with other columns than ``table`` is replaced whole.
+    """
     path = Path(out) / f"{name}.parquet"
     if path.is_file():
         before = pd.read_parquet(path)

@@ -234,8 +234,11 @@ def _row(experiment: Experiment, i: int, result: dict[str, Any], version: str) -
 
 
 def _starting_rows(experiment: Experiment) -> tuple[set[str], list[dict[str, Any]]]:
-    """The runs already done, and the catalog rows to write before the sweep starts: runs done
-    but missing from the catalog (read back from their run files) and runs still to do."""
+    """The runs already done, and the catalog rows to write before the sweep starts.
+
+    The rows are those of runs done but missing from the catalog (read back from their run
+    files) and of runs still to do.
+    """
     out = experiment.out
     present = store.present_runs(out)
     known = store.read_runs(out)
