@@ -49,8 +49,11 @@ def cluster_frames(tables: Any, caller: str) -> tuple[pd.DataFrame, pd.DataFrame
 
 
 def life_cycle(orgs: pd.DataFrame, year: int) -> dict[str, Any]:
-    """The life-cycle row of the organisations by ``year``: ``mechanism``, ``indicator``,
-    ``value`` (organisations alive), ``rule``, ``verdict`` (the stage) and ``evidence``."""
+    """The life-cycle row of the organisations by ``year``, for the diagnosis' mechanisms table.
+
+    The row has ``mechanism``, ``indicator``, ``value`` (organisations alive), ``rule``,
+    ``verdict`` (the stage) and ``evidence``.
+    """
     first = int(orgs["born"].min())
     years = np.arange(first, year + 1)
     born = orgs["born"].to_numpy()

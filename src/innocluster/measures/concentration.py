@@ -49,8 +49,9 @@ BENCHMARKS = ("rest", "total")
 
 @dataclass(frozen=True, eq=False)
 class IndustryConcentration:
-    """A plant-based concentration index per industry (:func:`ellison_glaeser`,
-    :func:`maurel_sedillot`). Arrays of shape ``(F,)``, read-only.
+    """A plant-based concentration index per industry: arrays of shape ``(F,)``, read-only.
+
+    The result of :func:`ellison_glaeser` and of :func:`maurel_sedillot`.
 
     Attributes:
         gamma: the index (``gamma_EG`` or ``gamma_MS``); NaN where undefined (no employment,
@@ -350,8 +351,13 @@ def maurel_sedillot(
     same region; it is exactly 1 when all the industry's employment is in one region.
 
     Args:
-        sizes, region, industry, n_regions, n_industries, aggregate: as in
-            :func:`ellison_glaeser`.
+        sizes: plant (organisation) sizes, employees, non-negative, ``(N,)``.
+        region: region of each plant, integers in ``[0, R)``, ``(N,)``.
+        industry: industry of each plant, integers in ``[0, F)``, ``(N,)``; None: one industry.
+        n_regions: ``R``; default ``region.max() + 1`` (or ``len(aggregate)``).
+        n_industries: ``F``; default ``industry.max() + 1``.
+        aggregate: aggregate employment per region ``(R,)`` giving ``x_r``; default the
+            employment of all the plants given, by region.
 
     Returns:
         :class:`IndustryConcentration` with ``gamma`` = ``gamma_MS`` and ``G`` = ``G_MS``; NaN

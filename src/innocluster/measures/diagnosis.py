@@ -118,9 +118,11 @@ def diagnose(
             reads a folder and a reference file (:mod:`innocluster.data.sources`).
         region: the region to diagnose (default: the region with most organisations alive).
         year: the year (step) to diagnose (default: the last year in the tables).
-        reference, thresholds: how stocks are scored high or low (see
-            :func:`~innocluster.measures.phase.diagnose_phase`); a reference cluster's stocks
-            are thresholds (``reference="thresholds"``).
+        reference: how the regions' stocks are scored high or low (see
+            :func:`~innocluster.measures.phase.diagnose_phase`): ``"others"`` (the median of the
+            other regions), ``"median"`` (of all regions) or ``"thresholds"``.
+        thresholds: with ``reference="thresholds"``, the two cut-offs ``(knowledge,
+            alliances)``, such as a reference cluster's stocks.
         per_organisation: score stocks per organisation alive in the region (for regions of
             different sizes) instead of totals.
         depreciation: annual depreciation of the knowledge stock.

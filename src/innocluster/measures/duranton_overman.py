@@ -372,7 +372,8 @@ def kd(
     ``max(r)`` and are never formed), times ``adjust``; or ``bandwidth`` when given.
 
     Args:
-        x, y: positions, km, ``(n,)``.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
         r: distances, km, increasing, ``(n_r,)``; ``Kd`` is evaluated exactly at each.
         labels: one label per point ``(n,)``; default all points are of interest.
         reference: the label of the points of interest.

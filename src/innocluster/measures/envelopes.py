@@ -471,9 +471,19 @@ def k_envelope(
 ) -> Envelope:
     """Ripley's K of the points and its envelope under a null hypothesis.
 
+    The points, the window and the edge correction are as in
+    :func:`innocluster.measures.ripley.ripley_k`.
+
     Args:
-        x, y, r, window, labels, reference, neighbor, correction: as
-            :func:`innocluster.measures.ripley.ripley_k`.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
+        r: distances, km, increasing, ``(n_r,)``.
+        window: the study area ``(xmin, ymin, xmax, ymax)``, km; default the points' bounding
+            box. Every point must lie inside.
+        labels: one label per point ``(n,)``; with ``reference`` selects the points of interest.
+        reference: the label of the (reference) points whose K is computed.
+        neighbor: the label of neighbour points for the bivariate (cross) K; default univariate.
+        correction: the edge correction, ``'isotropic'``, ``'border'`` or ``'none'``.
         null: ``'random_location'`` (the default with ``labels``), ``'random_labelling'``,
             ``'population_independence'`` (bivariate only) or ``'random_position'`` (the same
             numbers of points uniform in the window: complete spatial randomness; the default
@@ -561,9 +571,19 @@ def kd_envelope(
     (unless ``bandwidth`` is fixed), as dbmss does. All sites are candidate locations: the pairs
     of sites within ``2 max(r)`` (16 bytes each) are found once.
 
+    The points, the weights and the bandwidth are as in
+    :func:`innocluster.measures.duranton_overman.kd`.
+
     Args:
-        x, y, r, labels, reference, neighbor, weights, bandwidth, adjust: as
-            :func:`innocluster.measures.duranton_overman.kd`.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
+        r: distances, km, increasing, ``(n_r,)``; ``Kd`` is evaluated exactly at each.
+        labels: one label per point ``(n,)``.
+        reference: the label of the points of interest.
+        neighbor: the label of the second type for the bivariate Kd (co-localisation).
+        weights: ``(n,)``, non-negative: the employee-weighted Kd.
+        bandwidth: fixed kernel bandwidth, km; default Silverman's rule.
+        adjust: multiplies the rule-of-thumb bandwidth (dbmss's ``Adjust``).
         null: ``'random_location'`` (default), ``'random_labelling'`` or
             ``'population_independence'`` (bivariate only).
         n_sim: number of simulations.
@@ -624,9 +644,19 @@ def m_envelope(
 ) -> Envelope:
     """Marcon-Puech M of the points and its envelope under a null hypothesis.
 
+    The points, the weights and the case-control form are as in
+    :func:`innocluster.measures.marcon_puech.m_function`.
+
     Args:
-        x, y, r, labels, reference, neighbor, weights, case_control: as
-            :func:`innocluster.measures.marcon_puech.m_function`.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
+        r: distances, km, increasing, ``(n_r,)``.
+        labels: one label per point ``(n,)``.
+        reference: the label of the reference points (the cases).
+        neighbor: the label of the neighbours of interest (the controls, case-control);
+            default ``reference`` (univariate).
+        weights: ``(n,)``, non-negative (employees); default 1 per point.
+        case_control: the case-control form.
         null: ``'random_location'`` (default), ``'random_labelling'`` (the usual null of the
             case-control M) or ``'population_independence'`` (bivariate only).
         n_sim: number of simulations.

@@ -172,7 +172,8 @@ def dbscan_hotspots(
     Euclidean, in km; the neighbour search is a k-d tree (scikit-learn's ``DBSCAN``).
 
     Args:
-        x, y: positions, km, ``(n,)``.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
         eps: neighbourhood radius, km (> 0).
         min_samples: points within ``eps`` that make a core point (itself included).
         weights: ``(n,)`` non-negative weight of each point (patents, employees) for the
@@ -229,7 +230,8 @@ def hdbscan_hotspots(
     ``min_strength`` labels the points below it noise, keeping the hot spots' cores.
 
     Args:
-        x, y: positions, km, ``(n,)``.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
         min_cluster_size: the fewest points a hot spot may have (>= 2).
         min_samples: neighbours that make a core point; default ``min_cluster_size``.
         cluster_selection_epsilon: distance (km) below which clusters are merged (0: none).

@@ -48,9 +48,10 @@ def lifecycle_stage(
 
     Args:
         firms: number of firms (or organisations) per year, shape ``(T,)``.
-        entries, exits: entries and exits per year, shape ``(T,)``; when omitted, entries are
-            taken as the positive part of the change in ``firms`` (the first year's firms all
-            entered in it) and exits as the negative part.
+        entries: entries per year, shape ``(T,)``; when omitted, the positive part of the
+            change in ``firms`` (the first year's firms all entered in it).
+        exits: exits per year, shape ``(T,)``; when omitted, the negative part of the change in
+            ``firms``.
         window: years of the centred moving average of the growth rate (odd, >= 1).
         threshold: growth rate per year separating growth, maturity and shakeout.
         emergence_share: below this share of the series' largest number of firms, and before any

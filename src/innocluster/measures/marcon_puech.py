@@ -222,7 +222,8 @@ def m_function(
     both sums, as in dbmss; ``M(r)`` is NaN if that leaves none.
 
     Args:
-        x, y: positions, km, ``(n,)``.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
         r: distances, km, increasing, ``(n_r,)``.
         labels: one label per point ``(n,)``.
         reference: the label of the reference points (the cases).

@@ -60,7 +60,8 @@ def adjacency(
     """Symmetric 0/1 adjacency matrix of an edge list.
 
     Args:
-        org_a, org_b: the two ends of each edge (organisation ids), shape ``(E,)``.
+        org_a: one end of each edge (organisation ids), shape ``(E,)``.
+        org_b: the other end of each edge (organisation ids), shape ``(E,)``.
         nodes: every organisation id (default: those appearing in an edge).
 
     Returns:
@@ -202,7 +203,9 @@ def small_world(
     few hundred organisations; they are the approximations Humphries and Gurney give.
 
     Args:
-        org_a, org_b, nodes: the network (see :func:`adjacency`).
+        org_a: one end of each edge (organisation ids), shape ``(E,)`` (see :func:`adjacency`).
+        org_b: the other end of each edge (organisation ids), shape ``(E,)``.
+        nodes: every organisation id (default: those appearing in an edge).
         sources: above this many organisations, ``L`` is estimated from breadth-first searches
             out of this many sources drawn with ``seed``.
         seed: the seed of that draw.

@@ -60,7 +60,8 @@ def phase_of(knowledge_high: np.ndarray, alliances_high: np.ndarray) -> tuple[np
     """Phase, action and recommendation of each unit from its two high/low scores.
 
     Args:
-        knowledge_high, alliances_high: booleans, shape ``(R,)``.
+        knowledge_high: whether each unit's knowledge stock scores high, bool, shape ``(R,)``.
+        alliances_high: whether each unit's alliance stock scores high, bool, shape ``(R,)``.
 
     Returns:
         ``(phase, action, recommendation)``, three string arrays of shape ``(R,)``.

@@ -81,8 +81,11 @@ def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict
 
 
 def profile_rows(profile: dict[str, Any]) -> pd.DataFrame:
-    """A profile as a long table: ``section``, ``measure``, ``value`` (numbers) and ``json``
-    (everything else, as JSON text), one row per entry of each section."""
+    """A profile as a long table, one row per entry of each section.
+
+    The columns are ``section``, ``measure``, ``value`` (numbers) and ``json`` (everything
+    else, as JSON text).
+    """
     rows = []
     for section, entries in profile.items():
         if not isinstance(entries, dict):
@@ -196,7 +199,10 @@ def _knowledge(patents, alliances, alive, year) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """numpy scalars and NaN made JSON-friendly, recursively."""
+    """The value made JSON-friendly, recursively: numpy scalars as Python values, NaN as None.
+
+    Infinities become None too; tuples become lists.
+    """
     if isinstance(value, dict):
         return {(_plain(k) if not isinstance(k, str) else k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

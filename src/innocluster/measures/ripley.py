@@ -257,7 +257,8 @@ def ripley_k(
     - ``'none'``: ``e_ij = 1`` (biased downwards near the edges).
 
     Args:
-        x, y: positions, km, ``(n,)``.
+        x: abscissae of the points, km, ``(n,)``.
+        y: ordinates of the points, km, ``(n,)``.
         r: distances, km, increasing, ``(n_r,)``.
         window: the study area ``(xmin, ymin, xmax, ymax)``, km; default the points' bounding
             box. Every point must lie inside.
