@@ -121,8 +121,14 @@ class ClusterData:
 
     @cached_property
     def diagnosis(self):
-        """The phase and forming-mechanism diagnosis of the last year
-        (:func:`innocluster.measures.diagnosis.diagnose`)."""
+        """The phase and forming-mechanism diagnosis of the last year.
+
+        See :func:`innocluster.measures.diagnosis.diagnose`.
+
+        Raises:
+            Unavailable: no organisation has a region, or the folder has neither patents nor
+                alliances.
+        """
         from innocluster.measures.diagnosis import diagnose
 
         if self.organizations["region"].isna().all():

@@ -1,5 +1,6 @@
-"""An experiment folder read once for the report: the experiment, its catalog, its analyses,
-and the per-step means with their 95% bands, aggregated in DuckDB.
+"""An experiment folder read once for the report: experiment, catalog, analyses, step bands.
+
+The step bands are the per-step means with their 95% bands, aggregated in DuckDB.
 
 An *experiment folder* is the output folder of a sweep (``catalog.duckdb`` beside
 ``experiment.json`` and ``runs/``; ``docs/experiments.md``), including the folder an
@@ -126,9 +127,11 @@ class ExperimentData:
         return out
 
     def band_indicators(self) -> list[str]:
-        """The indicators drawn over steps: those of the analyses (compare metrics, then
-        sensitivity indicators, then attribution metrics) first, then the other numeric ones,
-        at most :data:`BAND_INDICATORS`."""
+        """The indicators drawn over steps, at most :data:`BAND_INDICATORS`.
+
+        Those of the analyses come first (compare metrics, then sensitivity indicators, then
+        attribution metrics), then the other numeric ones.
+        """
         numeric = self.numeric_indicators
         named: list[str] = []
         for frame, column in (
@@ -142,8 +145,11 @@ class ExperimentData:
         return ordered[:BAND_INDICATORS]
 
     def band_factors(self) -> list[str]:
-        """The factors drawn over steps: those compared in ``compare.parquet`` first (including
-        ``scenario``), then the experiment's other factors."""
+        """The factors drawn over steps, those compared in ``compare.parquet`` first.
+
+        The compared factors (which may include ``scenario``) come first, then the experiment's
+        other factors.
+        """
         compared = [] if self.compare is None else [str(f) for f in self.compare["factor"]]
         found = [f for f in dict.fromkeys([*compared, *self.factors]) if f in self.runs.columns]
         return found

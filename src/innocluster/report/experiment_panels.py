@@ -1,6 +1,7 @@
-"""The panels of an experiment folder's report: overview, indicators over steps per factor
-level with 95% bands, the final-value comparison, sensitivity indices and the mechanism
-attribution.
+"""The panels of an experiment folder's report, from the overview to the mechanism attribution.
+
+They are the overview, the indicators over steps per factor level with 95% bands, the
+final-value comparison, the sensitivity indices and the mechanism attribution.
 
 :func:`experiment_panels` makes the list for one folder (one band panel per factor, so the list
 depends on the experiment); each builder takes the folder's
@@ -74,8 +75,11 @@ def _command(data: ExperimentData, verb: str) -> str:
 
 
 def band_figure(data: BandData) -> go.Figure:
-    """One subplot per indicator: each level's mean over steps as a line, its 95% interval as a
-    shaded band (none where fewer than two runs reached the step)."""
+    """One subplot per indicator: each level's mean over steps as a line, with a 95% band.
+
+    The band is the mean's 95% interval, shaded (none where fewer than two runs reached the
+    step).
+    """
     indicators = list(dict.fromkeys(data.table["indicator"]))
     fig = make_subplots(
         rows=1, cols=len(indicators), subplot_titles=indicators, horizontal_spacing=0.08
@@ -139,8 +143,11 @@ def _error_bars(rows: pd.DataFrame, value: str = "mean") -> dict:
 
 
 def compare_figure(groups: list[tuple[tuple, pd.DataFrame]]) -> go.Figure:
-    """One row per comparison: the level means with their 95% intervals (left), and each
-    level's difference from the reference with its interval (right), zero dashed."""
+    """One row per comparison: level means (left) and differences from the reference (right).
+
+    The left column shows the level means with their 95% intervals; the right one each level's
+    difference from the reference with its interval, zero dashed.
+    """
     titles = []
     for (factor, metric, step), rows in groups:
         where = _step_name(step)
@@ -191,8 +198,11 @@ def compare_figure(groups: list[tuple[tuple, pd.DataFrame]]) -> go.Figure:
 
 
 def sensitivity_figure(table: pd.DataFrame) -> go.Figure:
-    """One subplot per (method, indicator): Sobol ``S1`` and ``ST`` bars, or Morris ``mu*``
-    and ``sigma`` bars, per factor, with their 95% intervals as error bars."""
+    """One subplot per (method, indicator): each factor's sensitivity indices as bars.
+
+    The bars are Sobol ``S1`` and ``ST``, or Morris ``mu*`` and ``sigma``, per factor, with
+    their 95% intervals as error bars.
+    """
     groups = list(table[table["index"] != "S2"].groupby(["method", "indicator"], sort=False))
     cols = min(len(groups), 2)
     rows = -(-len(groups) // cols)
@@ -230,8 +240,10 @@ def sensitivity_figure(table: pd.DataFrame) -> go.Figure:
 
 
 def attribution_figure(table: pd.DataFrame) -> go.Figure:
-    """One subplot per (metric, step): each mechanism's Shapley value as a horizontal bar with
-    its 95% interval over seeds; zero dashed."""
+    """One subplot per (metric, step): each mechanism's Shapley value as a horizontal bar.
+
+    Each bar has its 95% interval over seeds; zero is dashed.
+    """
     groups = list(table.groupby(["metric", "step"], sort=False, dropna=False))
     fig = make_subplots(
         rows=len(groups),
@@ -519,9 +531,12 @@ def _attribution(data: ExperimentData) -> PanelContent:
 
 
 def experiment_panels(data: ExperimentData) -> list[Panel]:
-    """The panels of an experiment folder, in the order of the report: the overview, one panel
-    of indicators over steps per factor (at most :data:`MAX_BAND_PANELS`; one panel of all runs
-    when no factor varies), the final-value comparison, sensitivity, attribution."""
+    """The panels of an experiment folder, in the order of the report.
+
+    They are the overview, one panel of indicators over steps per factor (at most
+    :data:`MAX_BAND_PANELS`; one panel of all runs when no factor varies), the final-value
+    comparison, sensitivity, attribution.
+    """
     panels = [
         Panel("overview", "Experiment", "What was run, and what finished.", _overview),
     ]

@@ -1,5 +1,6 @@
-"""The report's interactive figures (plotly), drawn from the arrays of
-:mod:`innocluster.report.panel_data`.
+"""The report's interactive figures (plotly), drawn from the arrays of the panels' data.
+
+The arrays come from :mod:`innocluster.report.panel_data`.
 
 Arrays go to plotly as float32 or int32 numpy arrays, which plotly writes as base64 typed
 arrays: about 5 bytes a number instead of about 18 as JSON text, which keeps the map's frames
@@ -100,8 +101,10 @@ def _map_traces(frame: MapFrame, data: MapData) -> list[go.BaseTraceType]:
 
 
 def map_figure(data: MapData) -> go.Figure:
-    """Organisations by kind and size, cell density and hot spots, one frame per year, with a
-    slider (starting at the last year) and play/pause buttons."""
+    """Organisations by kind and size, cell density and hot spots, one frame per year.
+
+    A slider (starting at the last year) and play/pause buttons move through the years.
+    """
     last = data.frames[-1]
     fig = go.Figure(data=_map_traces(last, data))
     fig.frames = [
@@ -169,8 +172,10 @@ def _map_title(frame: MapFrame) -> str:
 
 
 def network_figure(data: NetworkData) -> go.Figure:
-    """The alliance network: ties in grey, organisations coloured by kind, intermediaries as
-    diamonds, the platform owner as a star."""
+    """The alliance network: ties in grey, organisations coloured by kind.
+
+    Intermediaries are drawn as diamonds, the platform owner as a star.
+    """
     ex, ey = _segments(list(data.edges))
     fig = go.Figure(
         go.Scatter(
@@ -296,8 +301,10 @@ def series_figure(data: SeriesData, y_title: str = "") -> go.Figure:
 
 
 def phase_figure(data: PhaseData) -> go.Figure:
-    """The path of the cluster in the knowledge x alliance plane, each point coloured by the
-    governance action of that year (or by year for real data), thresholds dashed."""
+    """The path of the cluster in the knowledge x alliance plane, thresholds dashed.
+
+    Each point is coloured by the governance action of that year (or by year for real data).
+    """
     years = data.years.astype(np.int32)
     fig = go.Figure(
         go.Scatter(
@@ -356,8 +363,11 @@ def phase_figure(data: PhaseData) -> go.Figure:
 
 
 def techspace_figure(data: TechSpaceData) -> go.Figure:
-    """Fields as nodes (size: patents), proximity links, the focus region's specialisations
-    (RCA > 1) filled and labelled, the others hollow."""
+    """The technology space: fields as nodes (size: patents), linked by proximity.
+
+    The focus region's specialisations (RCA > 1) are filled and labelled, the other fields
+    hollow.
+    """
     lines = [np.array([[data.x[i], data.y[i]], [data.x[j], data.y[j]]]) for i, j in data.edges]
     ex, ey = _segments(lines)
     fig = go.Figure(

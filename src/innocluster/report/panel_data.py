@@ -164,8 +164,11 @@ def map_data(
 
 
 def _hull(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Closed convex hull of points (``(k + 1, 2)``, km) and its area (km^2); the points
-    themselves and area 0 when they have no 2-D hull (collinear or repeated)."""
+    """Closed convex hull of points (``(k + 1, 2)``, km) and its area (km^2).
+
+    When the points have no 2-D hull (collinear or repeated), the ring is the points themselves,
+    closed, and the area 0.
+    """
     from scipy.spatial import ConvexHull, QhullError
 
     pts = np.column_stack([x, y])
@@ -585,12 +588,24 @@ class ConcentrationData:
 def concentration_data(
     data: ClusterData, window: int = 5, n_sim: int = 99, seed: int = 0
 ) -> ConcentrationData:
-    """Duranton-Overman Kd of the organisations that patented in the last ``window`` years,
-    among all organisations alive in the last year, with its global 95% envelope under random
+    """Duranton-Overman Kd of the organisations that patented recently, with its 95% envelope.
+
+    The points of interest are the organisations that patented in the last ``window`` years,
+    among all organisations alive in the last year; the envelope is global, under random
     location over those sites (:func:`innocluster.measures.envelopes.kd_envelope`).
 
     Above the envelope at a distance: innovators are closer to each other there than
     organisations in general (localised); below: dispersed.
+
+    Args:
+        data: the run or data folder, as read for the report.
+        window: the years of patents that make an organisation an innovator, up to the last.
+        n_sim: number of random relocations for the envelope.
+        seed: the seed of the relocations.
+
+    Raises:
+        Unavailable: there are no patents, fewer than three or all the organisations alive
+            patented in the window, or Kd cannot be computed.
     """
     from innocluster.measures.envelopes import kd_envelope
 

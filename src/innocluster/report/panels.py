@@ -1,5 +1,6 @@
-"""The report's panels: a list of builders, each returning a figure with notes, or a sentence
-saying why its data are not available.
+"""The report's panels: a list of builders, each returning a figure with notes.
+
+When a panel's data are not available, it shows instead a sentence saying why.
 
 A panel is a :class:`Panel`: a key (the HTML anchor and the id of its figure), a title, one
 sentence on what it shows, and ``build(data) -> PanelContent``. The report renders
@@ -48,8 +49,11 @@ class PanelContent:
 
 @dataclass(frozen=True)
 class Panel:
-    """A report panel: ``build`` turns a folder's data (a run or data folder's
-    :class:`ClusterData`, or an experiment folder's ``ExperimentData``) into its content."""
+    """A report panel: ``build`` turns a folder's data into its content.
+
+    The data are a run or data folder's :class:`ClusterData`, or an experiment folder's
+    ``ExperimentData``.
+    """
 
     key: str
     title: str
