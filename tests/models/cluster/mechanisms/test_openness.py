@@ -103,14 +103,14 @@ def test_without_incumbent_producers_foreign_leaders_take_the_initial_cost_and_q
 
 
 def test_arrivals_average_the_fdi_rate():
-    sc, state = bare_state(**{"space.D": 3, "openness.fdi_rate": 0.5})
-    for seed in range(400):
+    sc, state = bare_state(**{"space.D": 3, "openness.fdi_rate": 2.0})
+    for seed in range(100):
         step_once(openness, state, sc, seed)
-    # 400 Poisson(0.5) draws: mean 0.5, standard error 0.035.
-    assert state.orgs.n / 400 == pytest.approx(0.5, abs=0.15)
+    # 100 Poisson(2) draws: mean 2, standard error 0.14.
+    assert state.orgs.n / 100 == pytest.approx(2.0, abs=0.6)
 
 
-@settings(max_examples=40)
+@settings(max_examples=25)
 @given(
     seed=st.integers(0, 2**32 - 1),
     rate=st.floats(0.0, 1.0),

@@ -336,7 +336,7 @@ def test_the_spiral_matches_an_all_pairs_reference_of_its_equations(seed, owner)
         assert state.flows[f"seci_{name}"] == pytest.approx(part.sum(), rel=1e-10)
 
 
-@settings(max_examples=20)
+@settings(max_examples=15)
 @given(
     seed=st.integers(0, 2**32 - 1),
     rates=st.tuples(*[st.floats(0.0, 1.0)] * 4),
