@@ -2,7 +2,7 @@
 
 The parameter tables of docs/model.md are written (and regenerated) with :func:`format_default`,
 so a table's ``default`` cell is exactly what the function makes of the code's default: a default
-changed in ``cluster_parameters.py`` and not in the docs fails here.
+changed in ``models/cluster/parameters.py`` and not in the docs fails here.
 """
 
 from __future__ import annotations
