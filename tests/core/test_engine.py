@@ -8,7 +8,8 @@ import pytest
 
 import innocluster as ic
 from innocluster.core.engine import generator_for, run_model
-from innocluster.models import model_of
+from innocluster.errors import InnoclusterError
+from innocluster.models import MODELS, model_of
 
 
 def indicators(scenario, seed):
@@ -69,3 +70,15 @@ def test_a_switched_off_mechanism_does_nothing():
 def test_negative_seed_is_refused(small):
     with pytest.raises(ValueError, match="non-negative"):
         run_model(model_of(small), small, -1)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "3"])
+def test_a_bad_seed_is_a_user_mistake(small, seed):
+    with pytest.raises(InnoclusterError, match="seed: expected a non-negative integer"):
+        run_model(model_of(small), small, seed)
+
+
+def test_the_engine_runs_only_the_scenarios_of_the_model_it_is_handed(small):
+    cluster = MODELS["cluster"]
+    with pytest.raises(InnoclusterError, match="not a scenario of the 'cluster' model"):
+        run_model(cluster, small, 0)
