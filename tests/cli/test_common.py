@@ -1,24 +1,19 @@
-"""The command line: run, scenarios, --version, and bad input."""
+"""What every command shares: ``--version``, the ``--help`` listing, user mistakes as one line
+on stderr and exit code 2 with no traceback (also from the console script), and the progress
+bar of long runs."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from typer.testing import CliRunner
 
 import innocluster as ic
-from innocluster.cli import app
-
-runner = CliRunner()
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
+from tests.cli.helpers import invoke
 
 
 def test_version_and_scenarios():
@@ -28,42 +23,6 @@ def test_version_and_scenarios():
     lines = [line for line in listing.stdout.splitlines() if line.strip()]
     assert any(line.startswith("benchmark ") for line in lines)
     assert any(line.startswith("default ") for line in lines)
-
-
-def run_acceptance_case(seed, out):
-    """``innocluster run benchmark --set n0=2000 --steps 20 --seed SEED --out OUT``."""
-    result = invoke(
-        "run", "benchmark", "--set", "n0=2000", "--steps", 20, "--seed", seed, "--out", out
-    )
-    assert result.exit_code == 0, result.output
-    return result, pd.read_parquet(out / "indicators.parquet")
-
-
-def test_run_writes_the_folder_and_repeats_exactly(tmp_path):
-    out = tmp_path / "out"
-    result, first = run_acceptance_case(7, out)
-    assert "n_orgs" in result.stdout and f"wrote {out}/" in result.stdout
-    assert len(first) == 20
-    assert sorted(p.name for p in out.iterdir()) == [
-        "alliances.parquet",
-        "indicators.parquet",
-        "organizations.parquet",
-        "patents.parquet",
-        "run.json",
-        "scenario.toml",
-    ]
-    pd.testing.assert_frame_equal(first, run_acceptance_case(7, tmp_path / "again")[1])
-    assert not first.equals(run_acceptance_case(8, tmp_path / "other")[1])
-
-    replay = invoke("run", out / "scenario.toml", "--seed", 7, "--out", tmp_path / "replay")
-    assert replay.exit_code == 0
-    pd.testing.assert_frame_equal(first, pd.read_parquet(tmp_path / "replay/indicators.parquet"))
-
-
-def test_default_output_folder_is_out_slash_name(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    assert invoke("run", "default", "--steps", 1, "--set", "n_firms=20").exit_code == 0
-    assert (tmp_path / "out/default/organizations.parquet").is_file()
 
 
 @pytest.mark.parametrize(
@@ -85,29 +44,6 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, messag
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert not out.exists()
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (b"steps = [", "malformed TOML"),
-        (b"\x89PNG\r\n\x1a\n\x00", "not UTF-8 text"),
-        (b"[benchmark]\nn0 = 'many'\n", "benchmark.n0: expected a valid integer"),
-    ],
-)
-def test_bad_scenario_files(tmp_path, content, message):
-    path = tmp_path / "s.toml"
-    path.write_bytes(content)
-    result = invoke("run", path, "--out", tmp_path / "out")
-    assert result.exit_code == 2 and message in result.stderr and str(path) in result.stderr
-    assert not (tmp_path / "out").exists()
-
-
-def test_output_path_that_is_a_file_is_refused(tmp_path):
-    target = tmp_path / "file"
-    target.write_text("x")
-    result = invoke("run", "benchmark", "--set", "n0=10", "--steps", 1, "--out", target)
-    assert result.exit_code == 2 and "is not a folder" in result.stderr
 
 
 def test_console_script_reports_errors_without_traceback(tmp_path):
@@ -146,3 +82,25 @@ def test_progress_bar_appears_only_for_long_runs_on_a_terminal(monkeypatch):
         slow.update(2, 50)
         assert slow._bar is not None
     assert "simulating" in screen.getvalue()
+
+
+def _listed(help_text: str) -> set[str]:
+    """The command names in the Commands panel of a ``--help`` page."""
+    panel = help_text.split("Commands")[1]
+    return {match[1] for match in re.finditer(r"^[│|] ([a-z]\S*) ", panel, re.MULTILINE)}
+
+
+def test_help_lists_every_command_of_every_module():
+    shown = invoke("--help")
+    assert shown.exit_code == 0 and shown.stdout.lstrip().startswith("Usage: innocluster ")
+    assert _listed(shown.stdout) == {
+        "run", "scenarios",  # simulate
+        "diagnose", "measure",  # measure
+        "report", "plot",  # report
+        "validate", "import",  # data
+        "sweep", "query", "compare", "sensitivity", "attribute",  # experiments
+        "estimate",  # estimate
+        "calibrate",  # calibrate
+    }  # fmt: skip
+    assert _listed(invoke("import", "--help").stdout) == {"csv", "patentsview"}
+    assert _listed(invoke("estimate", "--help").stdout) == {"kpf"}
