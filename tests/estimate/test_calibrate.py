@@ -1,21 +1,17 @@
-"""Calibration by simulated moments: the targets file, evaluation, identification, the CLI."""
+"""Calibration by simulated moments: the targets file, evaluation, and known parameters found
+again."""
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
 import innocluster as ic
-from innocluster.cli import app
 from innocluster.errors import InnoclusterError
-from innocluster.estimate import kpf
 from innocluster.estimate.calibrate import calibrate, evaluate, load_targets
 from innocluster.estimate.moments import parse_moment
-from innocluster.estimate.panel import simulate_panel
 from innocluster.experiments.execute import dask_client
 
 SMALL = {"population.n_firms": 50, "population.n_institutes": 4, "steps": 12}
@@ -87,38 +83,6 @@ def test_evaluation_does_not_depend_on_workers():
     assert np.array_equal(one, two)
 
 
-def test_kpf_recovers_the_simulators_rd_elasticity_only_with_knowledge():
-    """The simulator's beta, from a Poisson KPF on its own firm panel.
-
-    ``mu = a Q RD^beta (1 + K)^eta_t``: the knowledge stock K is built by past innovations,
-    which past R&D paid for, so log R&D and log(1 + K) are correlated (about 0.66 here) and a
-    KPF without K credits R&D with the effect of knowledge. With log(1 + K), its interaction
-    with maturity (eta_t moves with it) and year effects (Q, and the share p_patent of
-    innovations patented), the model is the simulator's own and beta is recovered.
-    """
-    beta = 0.5
-    scenario = ic.load_scenario(
-        "default",
-        {"population.n_firms": 100, "population.n_institutes": 6, "research.beta": beta},
-    )
-    _, panel = simulate_panel(scenario, seed=11, steps=15)
-    panel = panel[panel["rd"] > 0].assign(
-        log_rd=lambda d: np.log(d["rd"]), log_k=lambda d: np.log1p(d["knowledge"])
-    )
-    panel["log_k_maturity"] = panel["log_k"] * panel["maturity"]
-    assert panel["org_id"].nunique() > 300 and len(panel) > 4000
-
-    options = {"panel": "org_id", "time": "year", "year_effects": True}
-    right = kpf(panel, "research_patents", ["log_rd", "log_k", "log_k_maturity"], **options)
-    row = right.coefficients.set_index("term").loc["log_rd"]
-    assert row["ci_low"] < beta < row["ci_high"]
-    assert right.params["log_k"] == pytest.approx(scenario.research.eta, abs=0.15)
-
-    naive = kpf(panel, "patents", ["log_rd"], **options)
-    row = naive.coefficients.set_index("term").loc["log_rd"]
-    assert row["ci_low"] > beta + 0.1  # biased upwards by the omitted knowledge stock
-
-
 @pytest.mark.slow
 def test_calibration_recovers_known_parameters():
     """Targets from runs with known parameters (other seeds), found again from the defaults."""
@@ -140,34 +104,3 @@ def test_calibration_recovers_known_parameters():
         assert abs(estimate - value) < tolerance[name], name
         assert abs(estimate - value) < 3 * se, name
     assert result.objective < result.evaluations["objective"].iloc[0] / 10
-
-
-def test_cli_writes_a_scenario_that_run_accepts(tmp_path):
-    targets = tmp_path / "targets.toml"
-    targets.write_text(
-        '[parameters]\n"research.beta" = [0.4, 0.8]\n'
-        '[moments]\n"indicator:patents" = 100.0\nentry_rate = 0.15\n'
-        "[calibration]\nbudget = 4\nreplications = 2\n"
-    )
-    out = tmp_path / "cal"
-    small = ["--set", "population.n_firms=30", "--set", "population.n_institutes=3"]
-    runner = CliRunner()
-    args = ["calibrate", "default", "--targets", str(targets), "--set", "steps=3", *small]
-    result = runner.invoke(app, [*args, "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert "calibrated parameters" in result.output and "research.beta" in result.output
-    report = json.loads((out / "calibration.json").read_text())
-    assert [p["parameter"] for p in report["parameters"]] == ["research.beta"]
-    assert report["candidates"] == 4
-    assert {m["moment"] for m in report["moments"]} == {"indicator:patents", "entry_rate"}
-    for name in ("parameters.csv", "moments.csv", "evaluations.csv", "scenario.toml"):
-        assert (out / name).is_file()
-    fitted = ic.load_scenario(out / "scenario.toml")
-    assert fitted.research.beta == pytest.approx(report["parameters"][0]["estimate"])
-    again = runner.invoke(app, ["run", str(out / "scenario.toml"), "--out", str(tmp_path / "r")])
-    assert again.exit_code == 0, again.output
-    assert (tmp_path / "r" / "indicators.parquet").is_file()
-
-    bad = runner.invoke(app, ["calibrate", "default", "--targets", str(tmp_path / "none.toml")])
-    assert bad.exit_code == 2
-    assert "none.toml' does not exist" in bad.output

@@ -1,4 +1,5 @@
-"""The simulated firm panel and the moments of calibration."""
+"""The moments of calibration, on a simulated run and its firm panel (``conftest.py``) and by
+hand."""
 
 from __future__ import annotations
 
@@ -6,44 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import innocluster as ic
 from innocluster.errors import InnoclusterError
 from innocluster.estimate import moments as M
-from innocluster.estimate.panel import PANEL_COLUMNS, simulate_panel
-
-SMALL = {"population.n_firms": 40, "population.n_institutes": 4, "steps": 10}
-
-
-@pytest.fixture(scope="module")
-def simulated():
-    run, panel = simulate_panel(ic.load_scenario("default", SMALL), seed=5)
-    tables = {n: getattr(run, n) for n in ("organizations", "patents", "alliances", "indicators")}
-    return run, panel, {**tables, "panel": panel}
-
-
-def test_panel_run_is_the_ordinary_run(simulated):
-    run, panel, _ = simulated
-    reference = ic.simulate("default", seed=5, overrides=SMALL)
-    for name, table in reference.tables.items():
-        assert table.equals(run.tables[name]), name
-    assert tuple(panel.columns) == PANEL_COLUMNS
-
-
-def test_panel_counts_add_up(simulated):
-    run, panel, _ = simulated
-    by_year = panel.groupby("year")[["patents", "research_patents", "innovations"]].sum()
-    assert np.array_equal(by_year["patents"].to_numpy(), run.indicators["patents"].to_numpy())
-    assert (by_year["research_patents"] <= by_year["patents"]).all()
-    assert (panel["research_patents"] <= panel["innovations"]).all()
-    assert (panel.loc[panel["rd"] == 0, "innovations"] == 0).all()
-    assert not panel.duplicated(["org_id", "year"]).any()
-
-
-def test_panel_refuses_other_models():
-    with pytest.raises(InnoclusterError, match="cluster model"):
-        simulate_panel("benchmark", seed=0, steps=1)
-    with pytest.raises(InnoclusterError, match="research mechanism is off"):
-        simulate_panel(ic.load_scenario("default", {**SMALL, "mechanisms.research": False}))
 
 
 def test_alliance_density_and_patent_gini_match_the_indicators(simulated):
