@@ -1,4 +1,5 @@
-"""Static figures (``innocluster plot``): written, non-trivial, and one compared with a baseline.
+"""Static figures (``innocluster plot``): written, non-trivial, and one compared with a baseline;
+mistakes, an experiment folder among them, are one-line errors.
 
 The baseline ``tests/baseline/lifecycle_synthetic.png`` is the life-cycle figure of a synthetic
 real-data folder (fixed seed, no simulation, so that changes to the model do not move it).
@@ -19,14 +20,14 @@ from innocluster.cli import app
 from innocluster.errors import InnoclusterError
 from innocluster.report.data import load_cluster
 from innocluster.report.static import KINDS_OF_PLOT, plot_figure
-from tests.report.test_html import data_folder, small_run
+from tests.report.helpers import data_folder
 
 BASELINE = Path(__file__).resolve().parents[1] / "baseline" / "lifecycle_synthetic.png"
 
 
 @pytest.fixture(scope="module")
-def run_data(tmp_path_factory):
-    return load_cluster(small_run(tmp_path_factory.mktemp("run")))
+def run_data(run_folder):
+    return load_cluster(run_folder)
 
 
 @pytest.mark.parametrize("kind", sorted(KINDS_OF_PLOT))
@@ -85,3 +86,13 @@ def test_mistakes_name_what_is_wrong(tmp_path, kind, out, message):
         app, ["plot", str(folder), "--kind", kind, "--out", str(tmp_path / out)]
     )
     assert result.exit_code == 2 and message.split(":")[0] in result.output
+
+
+def test_plot_of_an_experiment_folder_is_one_line_error(folders, tmp_path):
+    out = tmp_path / "x.png"
+    result = CliRunner().invoke(
+        app, ["plot", str(folders["grid"]), "--kind", "map", "--out", str(out)]
+    )
+    assert result.exit_code == 2 and not out.exists()
+    said = " ".join(result.output.split())
+    assert "is an experiment folder: innocluster plot draws run and data folders" in said
