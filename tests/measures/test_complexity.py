@@ -30,7 +30,7 @@ from innocluster.measures.technology import (
     specialisation,
     ubiquity,
 )
-from tests.measures.test_technology import (
+from tests.measures.helpers import (
     FAST,
     HH,
     assert_close,

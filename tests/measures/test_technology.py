@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -43,14 +43,16 @@ from innocluster.measures.technology import (
     specialisation_change,
     ubiquity,
 )
+from tests.measures.helpers import (
+    FAST,
+    HH,
+    assert_close,
+    count_matrices,
+    counts,
+    with_empty,
+)
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "measures-technology.md"
-TOL = 1e-9
-
-
-def counts(seed: int, n: int, m: int, p_zero: float = 0.5, lam: float = 3.0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return (rng.poisson(lam, size=(n, m)) * (rng.random((n, m)) >= p_zero)).astype(float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -59,10 +61,6 @@ def counts(seed: int, n: int, m: int, p_zero: float = 0.5, lam: float = 3.0) -> 
 
 # Row sums 4, column sums 3, total 12: RCA = X_cp / 4 / (3 / 12) = X_cp.
 X34 = np.array([[2, 0, 1, 1], [0, 2, 2, 0], [1, 1, 0, 2]], dtype=float)
-
-
-# Hidalgo & Hausmann (2009), Fig. S4: C1 makes P1-P4, C2 P2, C3 P3 and P4, C4 P4.
-HH = np.array([[1, 1, 1, 1], [0, 1, 0, 0], [0, 0, 1, 1], [0, 0, 0, 1]], dtype=float)
 
 
 def test_rca_and_specialisation_on_a_3x4_matrix():
@@ -184,13 +182,6 @@ def test_field_communities_find_two_blocks():
 # Properties
 # ---------------------------------------------------------------------------------------------
 
-count_matrices = hnp.arrays(
-    np.float64,
-    hnp.array_shapes(min_dims=2, max_dims=2, min_side=2, max_side=12),
-    elements=st.integers(0, 50).map(float),
-)
-FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
 
 @FAST
 @given(count_matrices, st.floats(0.01, 1e6))
@@ -259,13 +250,6 @@ def test_entries_minus_exits_is_the_change_in_diversity(pair):
 # ---------------------------------------------------------------------------------------------
 # All-zero rows and fields
 # ---------------------------------------------------------------------------------------------
-
-
-def with_empty() -> np.ndarray:
-    X = counts(4, 14, 9, p_zero=0.3)
-    X[[2, 9]] = 0
-    X[:, 5] = 0
-    return X
 
 
 def test_rca_zero_rows_and_columns_become_zero_or_raise():
@@ -367,13 +351,6 @@ def test_bad_matrices_raise():
 # ---------------------------------------------------------------------------------------------
 # Cross-checks against the ecomplexity package
 # ---------------------------------------------------------------------------------------------
-
-
-def assert_close(ours, theirs, name):
-    mask = ~np.isnan(theirs)
-    assert mask.any(), name
-    err = np.max(np.abs(np.asarray(ours)[mask] - theirs[mask]))
-    assert err < TOL, f"{name}: max abs difference {err:.3g}"
 
 
 def test_matches_ecomplexity_proximity_both_ways():
