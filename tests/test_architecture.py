@@ -141,3 +141,30 @@ def test_private_use_is_found():
         "imports innocluster.models.cluster.kernels._GapPairs",
         "uses state._row_totals",
     ]
+
+
+#: Source modules without a test module of their own, and why.
+UNTESTED = {
+    "_version.py": "the version string only",
+    "errors.py": "one exception class, raised and checked across the suite",
+    "report/style.py": "colour constants only",
+    "models/benchmark/parameters.py": "declarations only, validated in tests/test_scenario.py",
+}
+
+
+def _test_module(source: Path) -> Path:
+    relative = source.relative_to(ROOT)
+    name = "test_" + relative.stem.removeprefix("_") + ".py"
+    return ROOT.parents[1] / "tests" / relative.parent / name
+
+
+SOURCES = [p for p in MODULES if p.name != "__init__.py"]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_module_has_its_test_module_at_the_mirrored_path(source):
+    relative = str(source.relative_to(ROOT))
+    if relative in UNTESTED:
+        assert not _test_module(source).exists(), f"{relative} has tests now: drop it from UNTESTED"
+        return
+    assert _test_module(source).is_file(), f"{relative}: expected {_test_module(source)}"
