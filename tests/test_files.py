@@ -36,8 +36,8 @@ def test_an_error_in_a_staged_folder_changes_nothing(tmp_path):
 def test_a_staged_folder_refuses_a_file_in_its_place(tmp_path):
     (tmp_path / "out").write_text("a file")
     with pytest.raises(InnoclusterError, match="exists and is not a folder"):
-        with staged_folder(tmp_path / "out"):
-            pass
+        staged_folder(tmp_path / "out").__enter__()  # refused on entry, before any writing
+    assert (tmp_path / "out").read_text() == "a file"
 
 
 def test_read_toml_names_the_file_and_the_problem(tmp_path):
