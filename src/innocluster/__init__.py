@@ -31,6 +31,8 @@ _SUBMODULES = ("data", "datasets", "estimate", "experiments", "measures", "repor
 def __getattr__(name: str) -> Any:
     if name == "diagnose":  # ic.diagnose(tables or a folder): the seeds' two questions, from data
         return importlib.import_module(f"{__name__}.data.sources").read_and_diagnose
+    if name == "claims":  # ic.claims(names, presets, seeds): the stylised facts, checked
+        return importlib.import_module(f"{__name__}.facts").check_claims
     if name == "load_tables":  # ic.load_tables(folder): real data, validated
         return importlib.import_module(f"{__name__}.data.files").load_tables
     if name not in _SUBMODULES:

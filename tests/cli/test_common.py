@@ -101,6 +101,7 @@ def test_help_lists_every_command_of_every_module():
         "sweep", "query", "compare", "sensitivity", "attribute",  # experiments
         "estimate",  # estimate
         "calibrate",  # calibrate
+        "claims",  # claims
     }  # fmt: skip
     assert _listed(invoke("import", "--help").stdout) == {"csv", "patentsview"}
     assert _listed(invoke("estimate", "--help").stdout) == {"kpf"}

@@ -21,7 +21,7 @@ MOMENTS = ("kpf_rd_elasticity", "entry_rate", "indicator:spinoffs@1-12", "indica
 
 def _targets(**changes):
     raw = {
-        "parameters": {"research.beta": [0.3, 1.0], "entrepreneurship.p_spin": [0.2, 1.0]},
+        "parameters": {"research.beta": [0.3, 0.95], "entrepreneurship.p_spin": [0.2, 1.0]},
         "moments": {"entry_rate": 0.15, "indicator:patents@6-12": {"target": 300, "weight": 0.01}},
     }
     raw.update(changes)
@@ -42,7 +42,7 @@ def test_targets_are_read_and_checked():
         ({"research.betta": [0.1, 0.2]}, "parameter 'research.betta': unknown key"),
         ({"nosuch.beta": [0.1, 0.2]}, "expected SECTION.KEY"),
         ({"population.n_firms": [10.0, 20.0]}, "only real-valued parameters"),
-        ({"research.beta": [0.5, 3.0]}, r"leaves the parameter's bounds \(expected <= 2\)"),
+        ({"research.beta": [0.5, 3.0]}, r"leaves the parameter's bounds \(expected < 1\)"),
         ({"research.beta": [0.5, 0.5]}, "expected low < high"),
     ],
 )
@@ -91,7 +91,7 @@ def test_calibration_recovers_known_parameters():
     with dask_client(workers=2) as client:
         values = evaluate([ic.load_scenario(base, TRUTH)], range(100, 104), moments, client)
     targets = {
-        "parameters": {"research.beta": [0.3, 1.0], "entrepreneurship.p_spin": [0.2, 1.0]},
+        "parameters": {"research.beta": [0.3, 0.95], "entrepreneurship.p_spin": [0.2, 1.0]},
         "moments": {m.text: float(v) for m, v in zip(moments, values.mean(axis=1)[0], strict=True)},
         "calibration": {"budget": 24, "replications": 4, "seed": 0},
     }

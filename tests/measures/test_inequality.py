@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from innocluster.measures import gini, gini_rows
+from innocluster.measures import gini, gini_rows, pareto_tail
 
 
 def test_known_values():
@@ -30,3 +30,12 @@ def test_equals_the_mean_absolute_difference_definition(values):
 def test_gini_rows_is_gini_of_each_row(rows):
     v = np.array(rows, dtype=float)
     assert gini_rows(v) == pytest.approx([gini(row) for row in v], abs=1e-12)
+
+
+def test_the_hill_exponent_recovers_a_pareto_tail():
+    rng = np.random.default_rng(4)
+    for alpha in (1.0, 2.0):
+        sizes = (1.0 - rng.random(200_000)) ** (-1.0 / alpha)  # P(S > s) = s^-alpha, s >= 1
+        assert pareto_tail(sizes, 0.1) == pytest.approx(alpha, rel=0.03)
+    assert np.isnan(pareto_tail(np.array([5.0, 4.0, 3.0]), 0.1))  # too few in the tail
+    assert np.isnan(pareto_tail(np.full(100, 7.0), 0.1))  # flat

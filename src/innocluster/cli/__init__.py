@@ -9,7 +9,7 @@ and leave as one line on standard error with exit code 2, no traceback.
 # experiments.
 # isort: off
 from innocluster.cli import simulate, measure, report, data, experiments  # noqa: F401
-from innocluster.cli import estimate, calibrate  # noqa: F401
+from innocluster.cli import estimate, calibrate, claims  # noqa: F401
 
 # isort: on
 from innocluster.cli.common import app

@@ -25,6 +25,7 @@ from innocluster._lazy import lazy_exports
 _EXPORTS = {
     "gini": "inequality",
     "gini_rows": "inequality",
+    "pareto_tail": "inequality",
     "Diagnosis": "diagnosis",
     "MechanismRules": "diagnosis",
     "diagnose": "diagnosis",
@@ -36,6 +37,9 @@ _EXPORTS = {
     "patent_stock": "knowledge",
     "STAGES": "lifecycle",
     "lifecycle_stage": "lifecycle",
+    "shakeout": "lifecycle",
+    "exit_hazard": "lifecycle",
+    "cohort_survival": "lifecycle",
     "NetworkSummary": "network",
     "adjacency": "network",
     "brokerage": "network",

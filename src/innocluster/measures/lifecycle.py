@@ -28,7 +28,7 @@ import numpy as np
 
 from innocluster.errors import InnoclusterError
 
-__all__ = ["STAGES", "lifecycle_stage"]
+__all__ = ["STAGES", "lifecycle_stage", "shakeout", "exit_hazard", "cohort_survival"]
 
 #: The stages, in their usual order.
 STAGES = ("emergence", "growth", "maturity", "shakeout", "decline")
@@ -100,3 +100,80 @@ def lifecycle_stage(
     early = (n < emergence_share * (n.max() if len(n) else 0)) & ~fallen & (entries >= exits)
     stage[early] = "emergence"
     return stage.astype(str)
+
+
+def shakeout(firms: np.ndarray) -> tuple[int, float]:
+    """The peak of the number of firms and the fall from it: ``(peak index, fall)``.
+
+    ``fall = 1 - min(N_t for t >= peak) / N_peak`` in [0, 1] (Klepper and Simons 2000 measure
+    a shakeout as the fall of the number of producers from its peak). The first maximum is the
+    peak; a series without firms gives ``(0, nan)``.
+    """
+    firms = np.asarray(firms, dtype=float)
+    if len(firms) == 0 or firms.max() <= 0:
+        return 0, float("nan")
+    peak = int(firms.argmax())
+    return peak, float(1.0 - firms[peak:].min() / firms[peak])
+
+
+def exit_hazard(born: np.ndarray, exited: np.ndarray, end: int, ages: int) -> float:
+    """Discrete-time exit hazard of a group of firms over their first ``ages`` years.
+
+    ``exits at ages 0..ages-1 / firm-years at risk at those ages``; a firm still alive at the
+    last year ``end`` is censored there. Ages are ``year - born``; a firm that exits at age
+    ``a`` was at risk at ages ``0..a``.
+
+    Args:
+        born: entry year of each firm ``(n,)``.
+        exited: exit year of each firm, or -1 (or NaN) if alive at ``end`` ``(n,)``.
+        end: the last observed year.
+        ages: how many years of age to count.
+
+    Returns:
+        The hazard in [0, 1], NaN if no firm-year is at risk.
+    """
+    born = np.asarray(born, dtype=float)
+    exited = np.asarray(exited, dtype=float)
+    gone = np.isfinite(exited) & (exited >= 0)
+    last = np.where(gone, exited, end)  # the last year at risk
+    at_risk = np.clip(np.minimum(last - born + 1, ages), 0, None)
+    exits = gone & (exited - born < ages)
+    total = at_risk.sum()
+    return float(exits.sum() / total) if total > 0 else float("nan")
+
+
+def cohort_survival(
+    born: np.ndarray, exited: np.ndarray, end: int, width: int = 5, horizons=(5, 10, 20)
+):
+    """Survival of firms by entry cohort (Klepper and Simons 2000), as a table.
+
+    Args:
+        born: entry year of each firm ``(n,)``.
+        exited: exit year of each firm, or -1 (or NaN) if alive at ``end`` ``(n,)``.
+        end: the last observed year.
+        width: years per entry cohort (cohort ``k`` entered in ``[k * width, (k+1) * width)``).
+        horizons: ages at which survival is reported.
+
+    Returns:
+        A :class:`pandas.DataFrame`, one row per cohort with firms: ``cohort`` (first entry
+        year), ``firms``, ``hazard_10`` (exit hazard over the first 10 years of age) and
+        ``survive_<h>`` (share alive at age ``h``; NaN when a member's age ``h`` lies beyond
+        ``end``).
+    """
+    import pandas as pd
+
+    born = np.asarray(born, dtype=float)
+    exited = np.asarray(exited, dtype=float)
+    gone = np.isfinite(exited) & (exited >= 0)
+    cohort = (born // width).astype(int)
+    rows = []
+    for k in np.unique(cohort):
+        members = cohort == k
+        row = {"cohort": int(k * width), "firms": int(members.sum())}
+        row["hazard_10"] = exit_hazard(born[members], exited[members], end, 10)
+        for h in horizons:
+            observable = born[members].max() + h <= end
+            alive = ~gone[members] | (exited[members] - born[members] >= h)
+            row[f"survive_{h}"] = float(alive.mean()) if observable else float("nan")
+        rows.append(row)
+    return pd.DataFrame(rows)

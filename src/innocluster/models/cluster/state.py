@@ -21,10 +21,13 @@ employees     int64      persons
 unit_cost     float64    MU per unit of output (firms and leaders)
 quality       float64    product quality (firms and leaders), 1 at the start of the industry
 revenue       float64    MU in the last market step
+margin        float64    profit / revenue in the last market step (NaN before the first)
 subsidy       float64    MU of public R&D money received this step (government)
 relief        float64    MU of fixed cost paid by the planned zone this step (government)
 supply        float64    MU of research money from the governance regime this step (governance)
 member        int8       1 if the organisation is a member of the knowledge platform
+rd            float64    MU of R&D money this step (research)
+rd_process    float64    share of that money spent on process R&D (firms and leaders; research)
 ============  =========  ======================================================================
 
 ``born`` and ``parent`` (org id of the parent of a spin-off, -1 if none) are built into
@@ -54,6 +57,7 @@ __all__ = [
     "knowledge_stock",
     "absorptive_capacity",
     "is_producer",
+    "capacity",
     "region_of",
     "alliance_rows",
     "file_patents",
@@ -76,8 +80,8 @@ class World:
     Attributes:
         Q: institutional quality in [0, 1].
         demand: market demand of the step, MU/year (market).
-        maturity: demand over saturation demand, in [0, 1]; the life-cycle stage that sets the
-            share of process innovations (market writes, research reads).
+        maturity: demand over saturation demand, in [0, 1]; the stage of demand, which sets
+            the knowledge elasticity of research (market writes, research reads).
         price: market price per quality-weighted unit of the step, MU (market).
         revenue: total revenue of firms and leaders in the last market step, MU (market).
         congestion: float ``(R * R,)``, unit-cost multiplier of each region from crowding in
@@ -147,10 +151,13 @@ def organisation_fields(D: int) -> list[FieldSpec]:
         FieldSpec("unit_cost", "float64"),
         FieldSpec("quality", "float64", fill=1.0),
         FieldSpec("revenue", "float64"),
+        FieldSpec("margin", "float64", fill=np.nan),
         FieldSpec("subsidy", "float64"),
         FieldSpec("relief", "float64"),
         FieldSpec("supply", "float64"),
         FieldSpec("member", "int8"),
+        FieldSpec("rd", "float64"),
+        FieldSpec("rd_process", "float64"),
     ]
 
 
@@ -180,6 +187,20 @@ def absorptive_capacity(K: np.ndarray, K_half: float) -> np.ndarray:
 def is_producer(kind: np.ndarray) -> np.ndarray:
     """Firms and leaders: the organisations that sell on the market, bool ``(n,)``."""
     return kind <= LEADER
+
+
+def capacity(employees: np.ndarray, unit_cost: np.ndarray, market) -> np.ndarray:
+    """Output of each producer, units/year ``(n,)``: ``productivity * E_i * c_0 / c_i``.
+
+    The unit cost is the wage bill over labour productivity: a process innovation that cuts
+    the unit cost ``c_i`` below the industry's first cost ``c_0`` (``market.unit_cost``) lets
+    each employee make proportionally more, so the wage bill per employee stays
+    ``c_0 * productivity``.
+    """
+    per_unit = np.divide(
+        market.unit_cost, unit_cost, out=np.zeros(np.shape(unit_cost)), where=unit_cost > 0
+    )
+    return market.productivity * employees * per_unit
 
 
 def region_of(x: np.ndarray, y: np.ndarray, L: float, R: int) -> np.ndarray:

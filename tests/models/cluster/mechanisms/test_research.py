@@ -36,7 +36,8 @@ def test_research_writes_patents_knowledge_costs_and_quality_consistently():
     assert (patents["year"] == 1).all() and patents["field"].max() < sc.space.D
     producers = state.orgs["kind"] <= LEADER
     assert (state.orgs["unit_cost"][producers] <= sc.market.unit_cost).all()
-    assert (state.orgs["unit_cost"][producers] >= sc.research.cost_floor).all()
+    assert (state.orgs["unit_cost"][producers] > 0).all()
+    assert np.ptp(state.orgs["quality"][producers]) == 0  # product innovations are imitated
     assert (state.orgs["quality"] >= 1.0).all()
     assert (state.orgs["quality"] <= sc.research.quality_max).all()
     assert f["process"] + f["product"] <= f["innovations"]
@@ -51,3 +52,45 @@ def test_no_research_money_means_no_innovation():
         and state.patent_records() is None
         or len(state.patent_records()["patent_id"]) == 0
     )
+
+
+def test_the_split_of_rd_maximises_the_value_of_expected_innovations():
+    # s = Vc^g / (Vc^g + Vd^g), g = 1 / (1 - beta): the maximiser of
+    # Vc s^beta + Vd (1 - s)^beta, found here by brute force.
+    beta, grid = 0.5, np.linspace(0.0, 1.0, 100_001)
+    for vc, vd in [(1.0, 1.0), (3.0, 1.0), (0.2, 5.0)]:
+        best = grid[np.argmax(vc * grid**beta + vd * (1.0 - grid) ** beta)]
+        assert research.process_share(np.array([vc]), np.array([vd]), beta)[0] == pytest.approx(
+            best, abs=1e-4
+        )
+    edge = research.process_share(
+        np.array([0.0, 1.0, 0.0, 2.0]), np.array([0.0, 0.0, np.inf, np.inf]), beta
+    )
+    assert edge.tolist() == [0.5, 1.0, 0.0, 0.0]
+
+
+def test_process_is_worth_more_to_larger_firms_and_product_is_not():
+    sc = scenario()
+    revenue = np.array([10.0, 100.0, 1000.0])
+    margin = np.array([0.2, 0.2, 0.2])
+    v_process, v_product = research.innovation_values(revenue, margin, sc)
+    assert np.allclose(v_process / revenue, v_process[0] / revenue[0])  # proportional to sales
+    assert np.ptp(v_product) == 0  # new sales, whatever the size
+    share = research.process_share(v_process, v_product, sc.research.beta)
+    assert np.all(np.diff(share) > 0)
+    # A firm that sells at a loss gains nothing from new buyers: all its R&D goes to process.
+    _, at_a_loss = research.innovation_values(revenue, -margin, sc)
+    assert (at_a_loss == 0).all()
+
+
+def test_larger_firms_make_more_process_innovations():
+    sc = scenario(institute_budget=0.0)
+    state = fresh_state(sc)
+    producers = np.flatnonzero(state.orgs["kind"] <= LEADER)
+    small, large = producers[: len(producers) // 2], producers[len(producers) // 2 :]
+    state.orgs["revenue"][small], state.orgs["revenue"][large] = 5.0, 500.0
+    state.orgs["margin"][producers] = 0.2
+    step_once(research, state, sc)
+    assert state.orgs["rd_process"][large].min() > state.orgs["rd_process"][small].max()
+    cost = state.orgs["unit_cost"]
+    assert cost[large].mean() < cost[small].mean() <= sc.market.unit_cost

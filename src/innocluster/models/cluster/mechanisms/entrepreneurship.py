@@ -42,6 +42,7 @@ from innocluster.models.cluster.state import (
     FIRM,
     INSTITUTE,
     absorptive_capacity,
+    capacity,
     is_producer,
     knowledge_stock,
     region_of,
@@ -92,8 +93,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     spin = producer[parents]
     outsiders = int(rng.poisson(e.m_entry * boost))
 
-    ref_cost, ref_quality = _incumbent_reference(orgs, producer, scenario.market.unit_cost)
-    entrant_cost = ref_cost * (1.0 + e.entrant_cost_gap)
+    ref_quality = _incumbent_quality(orgs, producer)
+    entrant_cost = scenario.market.unit_cost * (1.0 + e.entrant_cost_gap)
 
     # Parents' founders first, then outsiders: positions, knowledge, cost, quality.
     shift = rng.normal(0.0, e.sigma_spin, (len(parents), 2))
@@ -104,8 +105,11 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     tacit = np.concatenate(
         [e.phi * orgs["tacit"][parents], rng.exponential(e.entrant_knowledge, (outsiders, D))]
     )
+    # A spin-off carries the share phi of its parent's process know-how: of its cost cut, in logs.
+    c0 = scenario.market.unit_cost
+    inherited = c0 * (np.maximum(orgs["unit_cost"][parents], 1e-300) / c0) ** e.phi
     cost = np.concatenate(
-        [np.where(spin, orgs["unit_cost"][parents], entrant_cost), np.full(outsiders, entrant_cost)]
+        [np.where(spin, inherited, entrant_cost), np.full(outsiders, entrant_cost)]
     )
     quality = np.concatenate(
         [np.where(spin, orgs["quality"][parents], ref_quality), np.full(outsiders, ref_quality)]
@@ -130,7 +134,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     region = region_of(x, y, space.L, space.R)
     local_cost = cost * world.congestion[region]
     margin = world.price * quality * (1.0 - scenario.research.rd_share) - local_cost
-    viable = ~(margin * team * m.productivity - m.fixed_cost <= 0.0)
+    viable = ~(margin * capacity(team, cost, m) - m.fixed_cost <= 0.0)
     grants = min(int(world.grant_pool // scenario.government.grant_size), founders)
     in_line = np.cumsum(viable) <= grants
     grant = np.where(viable & in_line, scenario.government.grant_size, 0.0)
@@ -161,15 +165,12 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     state.flows["grants_paid"] = paid
 
 
-def _incumbent_reference(orgs, producer, initial_cost: float) -> tuple[float, float]:
-    # Employee-weighted mean unit cost and quality of the firms and leaders.
+def _incumbent_quality(orgs, producer) -> float:
+    # The incumbents' employee-weighted mean quality (1 before there are any).
     weight = np.where(producer, orgs["employees"], 0).astype(float)
     if weight.sum() <= 0:
-        return initial_cost, 1.0
-    return (
-        float(weight @ orgs["unit_cost"] / weight.sum()),
-        float(weight @ orgs["quality"] / weight.sum()),
-    )
+        return 1.0
+    return float(weight @ orgs["quality"] / weight.sum())
 
 
 def _entrant_positions(state, scenario, rng, count) -> tuple[np.ndarray, np.ndarray]:

@@ -9,9 +9,9 @@ split by the budget shares of the instruments (unallocated shares are not spent)
   largest knowledge is strategic, and the subsidised share of their innovations is directed to
   strategic fields by the research mechanism);
 - ``grants``: added to the pool of start-up grants the entrepreneurship mechanism pays out;
-- ``zone``: the planned zone pays the fixed costs of the firms in its regions (up to the whole
-  fixed cost) and its lower costs draw entrants: the zone regions' location weight is
-  ``1 + zone_pull * relief / fixed_cost``;
+- ``zone``: the planned zone pays part of the costs of the firms and leaders in its regions
+  (land, buildings, services: its money shared equally among them, ``relief`` MU each) and its
+  lower costs draw entrants: the zone regions' location weight is ``1 + zone_pull``;
 - ``institutes``: research money to institutes, in proportion to their researchers;
 - ``intermediaries``: saved until an intermediary can be established (``intermediary_cost``),
   placed where the employees are;
@@ -126,11 +126,8 @@ def _fund_zone(state, scenario, amount, producer) -> float:
     if not world.zone.any():
         world.zone[_zone_regions(scenario)] = True
     inside = producer & world.zone[orgs["region"]]
-    fixed = scenario.market.fixed_cost
-    per_org = min(fixed, amount / max(int(inside.sum()), 1))
-    orgs["relief"][inside] = per_org
-    weight = 1.0 + g.zone_pull * (per_org / fixed if fixed > 0 else 1.0)
-    world.location_weight[:] = np.where(world.zone, weight, 1.0)
+    orgs["relief"][inside] = amount / max(int(inside.sum()), 1)
+    world.location_weight[:] = np.where(world.zone, 1.0 + g.zone_pull, 1.0)
     return amount
 
 

@@ -41,7 +41,7 @@ import numpy as np
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import is_producer
+from innocluster.models.cluster.state import capacity, is_producer
 
 __all__ = ["CONTRACT", "step", "demand", "congestion"]
 
@@ -50,7 +50,7 @@ __all__ = ["CONTRACT", "step", "demand", "congestion"]
 CONTRACT = Contract(
     sections=("market", "research", "space"),
     reads=("org_id", "kind", "region", "employees", "quality", "unit_cost", "relief"),
-    writes=("revenue", "capital", "employees"),
+    writes=("revenue", "margin", "capital", "employees"),
     world_reads=("demand_factor",),
     world_writes=("demand", "maturity", "price", "revenue", "congestion"),
     flows=("output", "exits"),
@@ -92,7 +92,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     world.demand = base * world.demand_factor
     producer = np.flatnonzero(is_producer(orgs["kind"]))
     employees = orgs["employees"]
-    q = m.productivity * employees[producer]
+    q = capacity(employees[producer], orgs["unit_cost"][producer], m)
     supply = orgs["quality"][producer] * q
     total = supply.sum()
     world.price = world.demand / total if total > 0 else float("nan")
@@ -108,8 +108,10 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     world.revenue = float(revenue.sum())
 
     margin = np.divide(profit, revenue, out=np.full(len(producer), -1.0), where=revenue > 0)
+    orgs["margin"][producer] = margin
     growth = np.clip(m.hiring * margin, -m.max_growth, m.max_growth)
-    target = employees[producer] * (1.0 + growth)
+    shock = m.growth_noise * rng.standard_normal(len(producer))  # Gibrat: size-independent
+    target = employees[producer] * np.maximum(1.0 + growth + shock, 0.0)
     employees[producer] = np.floor(target + rng.random(len(producer))).astype(np.int64)
 
     leave = np.zeros(orgs.n, dtype=bool)

@@ -1,0 +1,113 @@
+"""One run's summary statistics: everything the claims read, computed where the run ran.
+
+:func:`summarise` is the task a worker runs for one (scenario, seed): it simulates the run,
+records cross-sections of the producers at :data:`CROSS_SECTION_STEPS`, and returns a flat
+mapping of numbers, so that only a few hundred bytes per run travel back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from innocluster.measures.inequality import pareto_tail
+from innocluster.measures.lifecycle import exit_hazard, shakeout
+from innocluster.models import model_of
+from innocluster.models.cluster.model import top_share
+from innocluster.models.cluster.state import is_producer
+from innocluster.run import simulate
+
+__all__ = ["CROSS_SECTION_STEPS", "EARLY_AGES", "summarise", "summarise_run"]
+
+#: Steps at which the producers' sizes and R&D are recorded (Cohen and Klepper 1996).
+CROSS_SECTION_STEPS = (10, 20, 30, 40)
+
+#: Years after the producers' peak at which the size distribution is measured (maturity).
+MATURITY_LAG = 10
+
+#: Ages over which the exit hazards of early and late entrants are compared.
+EARLY_AGES = 10
+
+
+def summarise(scenario: Any, seed: int) -> dict[str, float]:
+    """Simulate ``scenario`` with ``seed`` and summarise the run (see :func:`summarise_run`)."""
+    sections: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    model = _recording(model_of(scenario), sections)
+    run = simulate(scenario, seed=seed, model=model)
+    return summarise_run(run, sections)
+
+
+def summarise_run(run, sections: dict) -> dict[str, float]:
+    """The statistics of a finished cluster run and its recorded cross-sections.
+
+    Keys: ``peak_step``, ``fall`` (of producers from their peak), ``output_growth`` (output of
+    the last 5 steps over the 5 steps around the peak), ``entry_peak_step``, ``late_entry``
+    (entries a year from 10 years after the peak on, over the peak 5-year mean of entries),
+    ``hazard_early``, ``hazard_late`` (exit hazard over the first :data:`EARLY_AGES` years of
+    producers that entered up to the peak, and after it), ``process_early``,
+    ``process_late`` (process share of innovations, mean of the first 10 and last 20 steps),
+    ``rd_size``, ``process_size`` (Spearman correlation of producers' employees with their R&D
+    money and with its process share among producers that made a profit in the last market,
+    mean over the cross-sections), ``tail_alpha``
+    (Hill exponent of the top 10% of producers' employees at the end) and ``top10_share``.
+    """
+    ind = run.indicators
+    producers = (ind.n_firms + ind.n_leaders).to_numpy()
+    steps = ind.step.to_numpy()
+    peak, fall = shakeout(producers)
+    output = ind.output.to_numpy()
+    entries = ind.entries.to_numpy()
+    smooth = ind.entries.rolling(5, center=True, min_periods=1).mean().to_numpy()
+    late = steps >= steps[peak] + 10
+    orgs = run.organizations
+    firms = orgs[orgs.kind.isin(["firm", "leader"])]
+    end = int(steps[-1])
+    born, exited = firms.born.to_numpy(), firms.exited.to_numpy()
+    early_entrant = born <= steps[peak]
+    mature = sections.get(int(steps[peak]) + MATURITY_LAG, sections[max(sections)])[0]
+    process = ind.process_share.to_numpy()
+    return {
+        "peak_step": float(steps[peak]),
+        "fall": fall,
+        "output_growth": float(output[-5:].mean() / output[max(peak - 2, 0) : peak + 3].mean()),
+        "entry_peak_step": float(steps[int(smooth.argmax())]),
+        "late_entry": float(entries[late].mean() / smooth.max()) if late.any() else np.nan,
+        "hazard_early": exit_hazard(born[early_entrant], exited[early_entrant], end, EARLY_AGES),
+        "hazard_late": exit_hazard(born[~early_entrant], exited[~early_entrant], end, EARLY_AGES),
+        "process_early": float(np.nanmean(process[:10])),
+        "process_late": float(np.nanmean(process[-20:])),
+        "rd_size": _mean_rank_correlation(sections, 1),
+        "process_size": _mean_rank_correlation(sections, 2),
+        "tail_alpha": pareto_tail(mature, 0.1),
+        "top10_share": top_share(mature, 0.1),
+    }
+
+
+def _recording(model, sections: dict):
+    # The model with its observe wrapped: at the cross-section steps, copy the producers'
+    # employees, R&D money and process share of it (the state is not kept in a run's tables).
+    def observe(state, scenario):
+        if True:
+            orgs = state.orgs
+            producer = is_producer(orgs["kind"])
+            sections[state.step] = tuple(
+                orgs[name][producer].copy() for name in ("employees", "rd", "rd_process", "margin")
+            )
+        return model.observe(state, scenario)
+
+    return dataclasses.replace(model, observe=observe)
+
+
+def _mean_rank_correlation(sections: dict, column: int) -> float:
+    # Among the going concerns: producers that sold at a profit in the last market (those that
+    # make losses are on their way out, and put all their R&D into cutting costs).
+    values = []
+    for recorded in (sections[t] for t in CROSS_SECTION_STEPS if t in sections):
+        going = recorded[3] >= 0
+        size, other = recorded[0][going], recorded[column][going]
+        if len(size) > 2 and np.ptp(size) > 0 and np.ptp(other) > 0:
+            values.append(stats.spearmanr(size, other).statistic)
+    return float(np.mean(values)) if values else float("nan")
