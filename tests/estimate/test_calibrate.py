@@ -85,7 +85,13 @@ def test_evaluation_does_not_depend_on_workers():
 
 @pytest.mark.slow
 def test_calibration_recovers_known_parameters():
-    """Targets from runs with known parameters (other seeds), found again from the defaults."""
+    """Targets from runs with known parameters (other seeds), found again from the defaults.
+
+    Since firms split their R&D between process and product by size, the pooled KPF elasticity
+    no longer pins beta on its own and beta trades off against p_spin through the patent count:
+    the search needs a budget of 40, and p_spin is found to within 0.2 (its standard error is
+    about 0.2; the 3-standard-error check is the method's own promise).
+    """
     base = ic.load_scenario("default", SMALL)
     moments = [parse_moment(m) for m in MOMENTS]
     with dask_client(workers=2) as client:
@@ -93,12 +99,12 @@ def test_calibration_recovers_known_parameters():
     targets = {
         "parameters": {"research.beta": [0.3, 0.95], "entrepreneurship.p_spin": [0.2, 1.0]},
         "moments": {m.text: float(v) for m, v in zip(moments, values.mean(axis=1)[0], strict=True)},
-        "calibration": {"budget": 24, "replications": 4, "seed": 0},
+        "calibration": {"budget": 40, "replications": 4, "seed": 0},
     }
     result = calibrate(base, load_targets(targets, base), workers=2)
     fit = result.parameters.set_index("parameter")
     assert list(fit["start"]) == pytest.approx([0.5, 1.0])
-    tolerance = {"research.beta": 0.05, "entrepreneurship.p_spin": 0.15}
+    tolerance = {"research.beta": 0.05, "entrepreneurship.p_spin": 0.2}
     for name, value in TRUTH.items():
         estimate, se = fit.loc[name, "estimate"], fit.loc[name, "std_error"]
         assert abs(estimate - value) < tolerance[name], name

@@ -42,10 +42,11 @@ def test_kpf_recovers_the_simulators_rd_elasticity_only_with_knowledge():
     """The simulator's beta, from a Poisson KPF on its own firm panel.
 
     ``mu = a Q RD^beta (1 + K)^eta_t``: the knowledge stock K is built by past innovations,
-    which past R&D paid for, so log R&D and log(1 + K) are correlated (about 0.66 here) and a
+    which past R&D paid for, so log R&D and log(1 + K) are correlated (about 0.8 here) and a
     KPF without K credits R&D with the effect of knowledge. With log(1 + K), its interaction
     with maturity (eta_t moves with it) and year effects (Q, and the share p_patent of
-    innovations patented), the model is the simulator's own and beta is recovered.
+    innovations patented), the model is the simulator's own but for the split of R&D between
+    process and product (a factor between 1 and 2^(1 - beta)), and beta is recovered.
     """
     beta = 0.5
     scenario = ic.load_scenario(
