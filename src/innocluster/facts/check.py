@@ -16,6 +16,7 @@ import numpy as np
 
 from innocluster.errors import InnoclusterError
 from innocluster.facts.claim import Claim, ClaimResult, verdict
+from innocluster.facts.geography import CLAIMS as GEOGRAPHY
 from innocluster.facts.lifecycle import CLAIMS as LIFECYCLE
 from innocluster.facts.summaries import summarise
 from innocluster.scenario import load_scenario
@@ -23,7 +24,7 @@ from innocluster.scenario import load_scenario
 __all__ = ["CLAIMS", "DEFAULT_SEEDS", "check_claims", "parse_seeds", "claim_named"]
 
 #: Every claim, by name, in the order they are reported.
-CLAIMS: dict[str, Claim] = {claim.name: claim for claim in LIFECYCLE}
+CLAIMS: dict[str, Claim] = {claim.name: claim for claim in (*LIFECYCLE, *GEOGRAPHY)}
 
 #: Seeds on which nothing was tuned (the parameters were tuned on seeds 0-9).
 DEFAULT_SEEDS = range(1000, 1020)
@@ -80,13 +81,14 @@ def check_claims(
     for preset, base in bases.items():
         if base.model != "cluster":
             raise InnoclusterError(f"preset '{preset}': claims are about the cluster model")
-    jobs: dict[tuple[str, str], Any] = {}
+    jobs: dict[tuple[str, str], tuple[Any, int]] = {}
     for preset, base in bases.items():
         for claim in claims:
             for variant in claim.variants:
-                jobs[(preset, variant.label)] = load_scenario(base, variant.resolve(base))
+                scenario = load_scenario(base, variant.resolve(base))
+                jobs[(preset, variant.label)] = (scenario, variant.seed_offset)
     keys = [(p, v, s) for (p, v) in jobs for s in seeds]
-    arguments = [(jobs[(p, v)], s) for p, v, s in keys]
+    arguments = [(jobs[(p, v)][0], s + jobs[(p, v)][1]) for p, v, s in keys]
     done = [0]
 
     def progress(_i: int, _result: Any) -> None:

@@ -29,11 +29,14 @@ class Variant:
 
     ``overrides`` is a mapping of ``"section.key"`` to values, or a function of the base
     scenario that returns one (for changes that depend on it, such as holding demand at the
-    scenario's own saturation level).
+    scenario's own saturation level). ``seed_offset`` is added to every seed of the variant: a
+    variant that stands for another industry, not the same one changed, gets draws of its own
+    (the comparison is then unpaired).
     """
 
     label: str
     overrides: Mapping[str, Any] | Callable[[Any], Mapping[str, Any]] = field(default_factory=dict)
+    seed_offset: int = 0
 
     def resolve(self, scenario: Any) -> dict[str, Any]:
         """The overrides for base scenario ``scenario``."""

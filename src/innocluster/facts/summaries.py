@@ -13,20 +13,34 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from innocluster.measures.concentration import rarefied_gini
 from innocluster.measures.inequality import pareto_tail
-from innocluster.measures.lifecycle import exit_hazard, shakeout
+from innocluster.measures.lifecycle import exit_hazard, lifecycle_stage, shakeout
 from innocluster.models import model_of
 from innocluster.models.cluster.model import top_share
-from innocluster.models.cluster.state import is_producer
+from innocluster.models.cluster.state import is_producer, region_of
 from innocluster.run import simulate
 
-__all__ = ["CROSS_SECTION_STEPS", "EARLY_AGES", "summarise", "summarise_run"]
+__all__ = [
+    "CROSS_SECTION_STEPS",
+    "EARLY_AGES",
+    "LAST_YEARS",
+    "COMMON_SAMPLE",
+    "summarise",
+    "summarise_run",
+]
 
 #: Steps at which the producers' sizes and R&D are recorded (Cohen and Klepper 1996).
 CROSS_SECTION_STEPS = (10, 20, 30, 40)
 
 #: Years after the producers' peak at which the size distribution is measured (maturity).
 MATURITY_LAG = 10
+
+#: Years at the end of a run over which an industry's concentration is measured.
+LAST_YEARS = 5
+
+#: Patents every concentration of innovation is rarefied to, when compared across runs.
+COMMON_SAMPLE = 50
 
 #: Ages over which the exit hazards of early and late entrants are compared.
 EARLY_AGES = 10
@@ -52,7 +66,13 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
     ``rd_size``, ``process_size`` (Spearman correlation of producers' employees with their R&D
     money and with its process share among producers that made a profit in the last market,
     mean over the cross-sections), ``tail_alpha``
-    (Hill exponent of the top 10% of producers' employees at the end) and ``top10_share``.
+    (Hill exponent of the top 10% of producers' employees ten years after the peak) and
+    ``top10_share``; for Audretsch and Feldman (1996): ``excess_last`` (the rarefied Gini of
+    the patents of the last :data:`LAST_YEARS` years over the regions, at
+    :data:`COMMON_SAMPLE` patents, minus the mean Gini of producers' employment over those
+    years), and ``patents_early``, ``patents_late`` (the Gini of the patents of emergence and
+    growth, and of the stages after, both rarefied to the smaller count) with
+    ``production_early``, ``production_late`` (the stages' mean Gini of employment).
     """
     ind = run.indicators
     producers = (ind.n_firms + ind.n_leaders).to_numpy()
@@ -70,6 +90,7 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
     mature = sections.get(int(steps[peak]) + MATURITY_LAG, sections[max(sections)])[0]
     process = ind.process_share.to_numpy()
     return {
+        **_innovation_geography(run),
         "peak_step": float(steps[peak]),
         "fall": fall,
         "output_growth": float(output[-5:].mean() / output[max(peak - 2, 0) : peak + 3].mean()),
@@ -111,3 +132,37 @@ def _mean_rank_correlation(sections: dict, column: int) -> float:
         if len(size) > 2 and np.ptp(size) > 0 and np.ptp(other) > 0:
             values.append(stats.spearmanr(size, other).statistic)
     return float(np.mean(values)) if values else float("nan")
+
+
+def _patent_regions(run, years) -> np.ndarray:
+    # Patents filed in the given years per region of the scenario's grid, (R * R,).
+    space = run.scenario.space
+    p = run.patents
+    p = p[p.year.isin(years)]
+    region = region_of(p.x.to_numpy(), p.y.to_numpy(), space.L, space.R)
+    return np.bincount(region, minlength=space.R * space.R)
+
+
+def _innovation_geography(run) -> dict[str, float]:
+    ind = run.indicators
+    steps, production = ind.step.to_numpy(), ind.gini_employment_regions.to_numpy()
+    last = steps > steps[-1] - LAST_YEARS
+    counts = _patent_regions(run, steps[last])
+    excess = (
+        rarefied_gini(counts, COMMON_SAMPLE, seed=run.seed) - np.nanmean(production[last])
+        if counts.sum() >= COMMON_SAMPLE
+        else np.nan
+    )
+    stage = lifecycle_stage(ind.n_firms.to_numpy(), ind.entries.to_numpy(), ind.exits.to_numpy())
+    early = np.isin(stage, ["emergence", "growth"])
+    late = np.isin(stage, ["maturity", "shakeout", "decline"])
+    a, b = _patent_regions(run, steps[early]), _patent_regions(run, steps[late])
+    size = int(min(a.sum(), b.sum()))
+    both = size > 0
+    return {
+        "excess_last": float(excess),
+        "patents_early": rarefied_gini(a, size, seed=run.seed) if both else np.nan,
+        "patents_late": rarefied_gini(b, size, seed=run.seed) if both else np.nan,
+        "production_early": float(np.nanmean(production[early])) if early.any() else np.nan,
+        "production_late": float(np.nanmean(production[late])) if late.any() else np.nan,
+    }

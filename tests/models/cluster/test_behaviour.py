@@ -2,8 +2,8 @@
 
 Each claim compares means or medians over ten seeds (0..9) with fixed margins stated in the
 test; common random numbers (one generator per mechanism) make the paired comparisons sharp.
-The life cycle and firm sizes are claims of ``innocluster claims``, tested on held-out seeds in
-``tests/facts/test_lifecycle.py``.
+The life cycle, firm sizes and Audretsch and Feldman's two forms are claims of
+``innocluster claims``, tested on held-out seeds in ``tests/facts``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import pytest
 import innocluster as ic
 from innocluster.core.engine import run_model
 from innocluster.measures.concentration import rarefied_gini
-from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.models import model_of
 from innocluster.models.cluster.state import INSTITUTE, knowledge_stock, region_of
 from innocluster.scenario import load_scenario
@@ -69,53 +68,6 @@ def test_spinoffs_and_spillover_concentrate_patents_in_space():
     ).T
     assert on.mean() > off.mean() + 0.015
     assert (on > off).sum() >= 15
-
-
-def stage_concentration(run: ic.Run, seed: int) -> dict[str, float]:
-    """Gini of patents and of production over the regions, in emergence and growth and after.
-
-    Patents: the two stages' patent counts per region, rarefied to the smaller count. Production:
-    the mean over the stage's steps of the Gini of producers' employees
-    (``gini_employment_regions``).
-    """
-    ind = run.indicators
-    stage = lifecycle_stage(ind.n_firms.to_numpy(), ind.entries.to_numpy(), ind.exits.to_numpy())
-    early = np.isin(stage, ["emergence", "growth"])
-    late = np.isin(stage, ["maturity", "shakeout", "decline"])
-    steps, production = ind.step.to_numpy(), ind.gini_employment_regions.to_numpy()
-    patents_early, patents_late = paired_concentration(
-        region_counts(run.patents, steps[early]),
-        region_counts(run.patents, steps[late]),
-        seed,
-    )
-    return {
-        "patents_early": patents_early,
-        "patents_late": patents_late,
-        "production_early": production[early].mean(),
-        "production_late": production[late].mean(),
-    }
-
-
-def test_innovation_is_more_concentrated_early_than_at_maturity():
-    # Audretsch and Feldman (1996b): innovation clusters in emergence and growth and disperses
-    # in maturity, as congestion replaces the benefits of agglomeration. Measured: 0.42 early
-    # against 0.38 late, lower in 10 of 10 seeds (docs/model.md).
-    found = [stage_concentration(run, seed) for seed, run in zip(SEEDS, runs(), strict=True)]
-    early = np.array([f["patents_early"] for f in found])
-    late = np.array([f["patents_late"] for f in found])
-    assert early.mean() > late.mean() + 0.02
-    assert (early > late).sum() >= 8
-
-
-def test_innovation_disperses_against_production_at_maturity():
-    # Audretsch and Feldman (1996b) find innovation more dispersed in the mature stage
-    # "particularly after controlling for" the concentration of production. Here: the excess
-    # of innovation's Gini over production's falls from emergence and growth to maturity.
-    found = [stage_concentration(run, seed) for seed, run in zip(SEEDS, runs(), strict=True)]
-    early = np.array([f["patents_early"] - f["production_early"] for f in found])
-    late = np.array([f["patents_late"] - f["production_late"] for f in found])
-    assert early.mean() > late.mean() + 0.1
-    assert (early > late).sum() >= 9
 
 
 def _share_in_zone(run: ic.Run, step: int) -> float:

@@ -328,7 +328,7 @@ class MarketParams(Section):
         "elasticity of unit cost to crowding (a region's output over the mean region's), "
         "above the mean",
         "",
-        "Audretsch and Feldman (1996, RIO): congestion replaces agglomeration benefits late; "
+        "calibrated by hand on seeds 0-9 before the life-cycle rebuild; "
         "Combes, Duranton and Gobillon (2019)",
         ge=0.0,
         le=2.0,

@@ -94,3 +94,14 @@ def test_larger_firms_make_more_process_innovations():
     assert state.orgs["rd_process"][large].min() > state.orgs["rd_process"][small].max()
     cost = state.orgs["unit_cost"]
     assert cost[large].mean() < cost[small].mean() <= sc.market.unit_cost
+
+
+def test_a_runaway_of_innovation_stays_finite():
+    # With the knowledge elasticity kept at its early value, leaders make thousands of process
+    # innovations a year; the unit cost stops at its guard and the market stays finite.
+    import innocluster as ic
+
+    run = ic.simulate("default", seed=0, steps=40, overrides={"research.eta_late": 0.6})
+    ind = run.indicators
+    assert np.isfinite(ind.price).all() and np.isfinite(ind.output).all()
+    assert (ind.price > 0).all()

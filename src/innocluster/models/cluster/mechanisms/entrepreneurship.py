@@ -6,9 +6,9 @@ Would-be founders appear in three ways each year:
   (``E_i > founders + spin_share * E_i``) with probability
   ``p_spin * (1 + stimulus) * Q * A_i * E_i / (E_i + E_half)`` (more from knowledgeable and
   larger firms: Klepper 2007); the new firm sits at the parent's position plus a Gaussian of
-  ``sigma_spin`` km, carries ``phi`` of the parent's tacit knowledge, inherits its unit cost and
-  quality, and takes ``max(founders, spin_share * E_i)`` employees from it (Feldman, Francis
-  and Bercovitz 2005);
+  ``sigma_spin`` km, carries ``phi`` of the parent's tacit knowledge and part of its cost cut
+  (below), inherits its quality, and takes ``max(founders, spin_share * E_i)`` employees from
+  it (Feldman, Francis and Bercovitz 2005);
 - an **academic spin-off** from each institute with probability
   ``p_academic * (1 + stimulus) * Q * A_i`` (Eesley and Miller 2018, on Stanford), with ``phi``
   of the institute's tacit knowledge and an entrant's cost;
@@ -17,9 +17,11 @@ Would-be founders appear in three ways each year:
   knowledge in region ``r``: the agglomeration pull; ``w_r`` the planned zone's location weight)
   and uniformly within it, with ``Exponential(entrant_knowledge)`` tacit knowledge per field.
 
-Entrants other than spin-offs start with the incumbents' employee-weighted mean quality and
-``1 + entrant_cost_gap`` times their mean unit cost (Klepper 1996: late entrants are behind);
-they start with ``founders`` employees.
+Process know-how is the firm's own: entrants other than spin-offs start at the industry's first
+unit cost times ``1 + entrant_cost_gap`` (so late entrants are behind the incumbents that have
+cut theirs: Klepper 1996), a spin-off at ``c_0 (c_parent / c_0)^phi`` (the share ``phi`` of its
+parent's cost cut, in logs: Klepper 2007). The others start with the incumbents'
+employee-weighted mean quality (quality is common: research) and ``founders`` employees.
 A founder has ``Exponential(wealth)`` wealth; while the grant pool lasts, the first founders in
 line receive a start-up grant of ``grant_size``. A founder enters when wealth plus grant covers
 ``entry_cost * (1 - entry_cost_cut)`` and its first year promises a profit at the last market

@@ -8,9 +8,11 @@ Demand (MU spent per year) follows a logistic life cycle from ``demand0`` toward
 
 The demand of a year is this times the world's ``demand_factor`` (variety, set by the
 institutions mechanism; 1 without it). The life-cycle stage
-``maturity_t = demand_t / demand_max`` is read before that shift. Each firm or leader produces at
-capacity ``q_i = productivity * employees_i`` and sells its quality-weighted output at the one
-price that clears demand: ``price = demand / sum_j quality_j q_j`` per quality unit, so
+``maturity_t = demand_t / demand_max`` is read before that shift. Each firm or leader makes
+``q_i = productivity * E_i * c_0 / unit_cost_i`` units (``state.capacity``: the unit cost is the
+wage bill over labour productivity, so process innovation raises output per head) and sells
+its quality-weighted output at the one price that clears demand:
+``price = demand / sum_j quality_j q_j`` per quality unit, so
 ``revenue_i = price * quality_i * q_i``. Profit is::
 
     profit_i = revenue_i - unit_cost_i c_r(i) q_i - (fixed_cost - relief_i) - rd_share revenue_i
@@ -18,16 +20,18 @@ price that clears demand: ``price = demand / sum_j quality_j q_j`` per quality u
 with the congestion multiplier of the firm's region ``c_r = max(crowding_r, 1)^congestion``,
 ``crowding_r = output_r / (sum_s output_s / R^2)`` the region's output over the mean region's:
 land, wages and local inputs cost more where production crowds (Combes, Duranton and Gobillon
-2019), and the mature stage's thin margins make these costs decide who survives, so the
-agglomeration benefits of the early stages give way to congestion (Audretsch and Feldman 1996).
-Profit adds to capital. Employment grows with the profit margin::
+2019). Profit adds to capital; the margin ``profit_i / revenue_i`` is kept for next year's
+research. Employment grows with the margin (growth is costly, so gradual: Klepper 1996), plus
+a size-independent shock (Gibrat's law)::
 
-    E_i <- E_i (1 + clip(hiring * profit_i / revenue_i, -max_growth, max_growth))
+    E_i <- E_i max(1 + clip(hiring * margin_i, -max_growth, max_growth) + growth_noise Z, 0)
 
-rounded at random to whole persons. A firm or leader whose capital is below zero, or that has
-no employees left, exits. Early on demand outgrows capacity, prices are high and entry pays; as
-the survivors' process innovations cut their costs and they expand, the price falls below the
-costs of the laggards and of new entrants: the shakeout.
+``Z ~ Normal(0, 1)``, rounded at random to whole persons. A firm or leader whose capital is
+below zero, or that has no employees left, exits. Early on demand outgrows capacity, prices are
+high and entry pays; the early entrants grow first, put more of a larger R&D budget into
+process innovation (research), cut their costs and expand; the price follows their costs down,
+below the cost at which newcomers start and at which laggards produce: the shakeout, with no
+fixed cost and no demand peak needed.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """

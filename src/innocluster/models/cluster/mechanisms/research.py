@@ -40,7 +40,8 @@ Maximising ``V^c mu^c + V^d mu^d`` over the split gives
 split; no market yet: all product). So the process share of innovation rises as firms grow,
 and large firms do more R&D (a share of revenue) and more of it in process.
 
-A process innovation multiplies the unit cost by ``1 - cost_step`` (a proportional cut). A
+A process innovation multiplies the unit cost by ``1 - cost_step`` (a proportional cut; the
+cost never falls below :data:`MIN_COST` times the first one, a guard against overflow). A
 product innovation closes the share ``quality_step`` of the gap to ``quality_max`` and brings
 its innovator ``new_sales`` MU a year of new buyers, served by hiring at this year's output per
 head (rounded at random). Product innovations are imitated at once (Klepper 1996): every firm
@@ -67,7 +68,10 @@ from innocluster.models.cluster.state import (
     knowledge_stock,
 )
 
-__all__ = ["CONTRACT", "step", "rd_money"]
+__all__ = ["CONTRACT", "MIN_COST", "step", "rd_money"]
+
+#: The lowest unit cost, as a share of the first one (a guard against overflow).
+MIN_COST = 1e-9
 
 
 #: What the mechanism reads and writes (checked by the contract tests).
@@ -182,6 +186,9 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     n_product = np.where(producer, n_other, 0)
     cost = orgs["unit_cost"]
     cost *= (1.0 - p.cost_step) ** n_process
+    # A numerical guard, not a mechanism: a runaway of innovation (e.g. eta_late = eta) would
+    # otherwise drive costs to 0 and output to infinity; the default stays above 0.01 c_0.
+    np.maximum(cost, MIN_COST * scenario.market.unit_cost, out=cost, where=producer)
     quality = orgs["quality"]
     ceiling = np.maximum(p.quality_max, quality)
     quality[:] = ceiling - (ceiling - quality) * (1.0 - p.quality_step) ** n_product
