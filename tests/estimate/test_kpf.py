@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ import statsmodels.api as sm
 import innocluster as ic
 from innocluster.errors import InnoclusterError
 from innocluster.estimate import COLUMNS, kpf
+from innocluster.estimate.kpf import _fit
 
 ELASTICITY = 0.6
 HGH_LAGS = ["logr", "logr1", "logr2", "logr3", "logr4", "logr5"]
@@ -225,3 +227,24 @@ def test_importing_innocluster_does_not_import_statsmodels():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False", "True"]
+
+
+class _SingularOnNewton:
+    """A model whose Newton steps meet a singular Hessian; BFGS works."""
+
+    def __init__(self, fail_after_bfgs: bool):
+        self.fail_after_bfgs, self.calls = fail_after_bfgs, []
+
+    def fit(self, start_params=None, method="newton", **kwargs):
+        self.calls.append(method)
+        if method == "newton" and (len(self.calls) == 1 or self.fail_after_bfgs):
+            raise np.linalg.LinAlgError("Singular matrix")
+        return SimpleNamespace(params=np.array([0.5]), mle_retvals={"converged": True})
+
+
+def test_a_singular_hessian_falls_back_on_bfgs_and_fails_clearly_if_it_stays():
+    recovered = _SingularOnNewton(fail_after_bfgs=False)
+    assert _fit(recovered, {}).params[0] == 0.5
+    assert recovered.calls == ["newton", "bfgs", "newton"]
+    with pytest.raises(InnoclusterError, match="singular Hessian"):
+        _fit(_SingularOnNewton(fail_after_bfgs=True), {})

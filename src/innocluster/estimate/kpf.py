@@ -533,16 +533,27 @@ def _full_rank(X: np.ndarray, names: list[str], sources: list[str], fixed_effect
 
 
 def _fit(model: Any, fit_kwargs: dict[str, Any], start_params: np.ndarray | None = None) -> Any:
-    """Fit with Newton's method, falling back on BFGS then Newton if it does not converge."""
-    result = model.fit(
-        start_params=start_params, method="newton", maxiter=100, disp=0, **fit_kwargs
-    )
-    if result.mle_retvals.get("converged", True) and np.all(np.isfinite(result.params)):
-        return result
+    """Fit with Newton's method, falling back on BFGS then Newton if it does not converge.
+
+    A singular Hessian on Newton's way (a degenerate panel) also sends the fit to BFGS; if
+    Newton still meets one from BFGS's point, the fit fails with an :class:`InnoclusterError`.
+    """
+    try:
+        result = model.fit(
+            start_params=start_params, method="newton", maxiter=100, disp=0, **fit_kwargs
+        )
+        if result.mle_retvals.get("converged", True) and np.all(np.isfinite(result.params)):
+            return result
+    except np.linalg.LinAlgError:
+        pass  # start again from BFGS, which needs no Hessian
     rough = model.fit(start_params=start_params, method="bfgs", maxiter=1000, disp=0)
-    return model.fit(
-        start_params=np.asarray(rough.params), method="newton", maxiter=100, disp=0, **fit_kwargs
-    )
+    try:
+        return model.fit(
+            start_params=np.asarray(rough.params), method="newton", maxiter=100, disp=0,
+            **fit_kwargs,
+        )  # fmt: skip
+    except np.linalg.LinAlgError as err:
+        raise InnoclusterError(f"the KPF cannot be fitted: a singular Hessian ({err})") from None
 
 
 class _ConditionalPoisson(GenericLikelihoodModel):

@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 GRILICHES = "Griliches (1979); Jaffe (1986)"
-KLEPPER = "Klepper (1996)"
 COHEN = "Cohen and Levinthal (1990)"
 NT = "Nonaka and Takeuchi (1995)"
 
@@ -159,7 +158,12 @@ class ResearchParams(Section):
         le=2.0,
     )
     rd_share: float = parameter(
-        0.08, "share of revenue a firm spends on R&D", "", KLEPPER, ge=0.0, le=1.0
+        0.08,
+        "share of revenue a firm spends on R&D",
+        "",
+        "assumed; the R&D intensity of a research-intensive manufacturing industry",
+        ge=0.0,
+        le=1.0,
     )
     institute_budget: float = parameter(
         3.0, "base research budget of an institute", "MU/year", ge=0.0
@@ -192,7 +196,7 @@ class ResearchParams(Section):
         0.05,
         "share of the gap to the quality ceiling closed by a product innovation",
         "",
-        KLEPPER,
+        "assumed; quality is common (imitated) and only rescales the price per quality unit",
         ge=0.0,
         lt=1.0,
     )
@@ -200,7 +204,7 @@ class ResearchParams(Section):
         3.0,
         "highest quality product innovation can reach (quality starts at 1)",
         "",
-        KLEPPER,
+        "assumed; as quality_step",
         ge=1.0,
     )
     cost_step: float = parameter(
@@ -263,7 +267,7 @@ class EntrepreneurshipParams(Section):
         60.0,
         "potential outside entrants per year (times Q and 1 + stimulus)",
         "1/year",
-        KLEPPER,
+        "assumed; Klepper (1996): a stream of potential entrants each year",
         ge=0.0,
     )
     pull: float = parameter(
@@ -308,13 +312,26 @@ class MarketParams(Section):
     """Demand over the industry life cycle, price, profits and growth."""
 
     demand0: float = parameter(
-        1500.0, "demand of the logistic life cycle at t = 0", "MU/year", KLEPPER, gt=0.0
+        1500.0,
+        "demand of the logistic life cycle at t = 0",
+        "MU/year",
+        "assumed; the shakeout does not need a demand life cycle (docs/validation.md)",
+        gt=0.0,
     )
     demand_max: float = parameter(
-        20000.0, "saturation demand of the logistic life cycle", "MU/year", KLEPPER, gt=0.0
+        20000.0,
+        "saturation demand of the logistic life cycle",
+        "MU/year",
+        "assumed; it sets the scale of the industry",
+        gt=0.0,
     )
     growth: float = parameter(
-        0.3, "logistic growth rate of demand", "1/year", KLEPPER, ge=0.0, le=5.0
+        0.3,
+        "logistic growth rate of demand",
+        "1/year",
+        "assumed; Gort and Klepper (1982): new products diffuse over decades",
+        ge=0.0,
+        le=5.0,
     )
     decline_start: int = parameter(
         0, "step from which demand declines (0: no decline)", "step", ge=0
@@ -322,7 +339,13 @@ class MarketParams(Section):
     decline: float = parameter(
         0.0, "share of demand lost per year after decline_start", "1/year", ge=0.0, le=1.0
     )
-    productivity: float = parameter(1.0, "output per employee", "units/person/year", gt=0.0)
+    productivity: float = parameter(
+        1.0,
+        "output per employee at the first unit cost",
+        "units/person/year",
+        "a normalisation: it defines the unit of output",
+        gt=0.0,
+    )
     congestion: float = parameter(
         0.35,
         "elasticity of unit cost to crowding (a region's output over the mean region's), "
@@ -333,7 +356,13 @@ class MarketParams(Section):
         ge=0.0,
         le=2.0,
     )
-    unit_cost: float = parameter(1.0, "unit cost of a firm at start", "MU/unit", gt=0.0)
+    unit_cost: float = parameter(
+        1.0,
+        "unit cost of a firm at start (the industry's first unit cost c_0)",
+        "MU/unit",
+        "a normalisation: it defines the money unit",
+        gt=0.0,
+    )
     fixed_cost: float = parameter(
         0.0,
         "fixed cost of a firm",
@@ -421,8 +450,7 @@ class GovernmentParams(Section):
     )
     zone_pull: float = parameter(
         2.0,
-        "extra weight of a zone region in entrants' location choice (times zone funding "
-        "per firm over the fixed cost)",
+        "extra weight of a zone region in entrants' location choice while the zone is funded",
         "",
         ge=0.0,
     )

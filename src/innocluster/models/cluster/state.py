@@ -23,7 +23,7 @@ quality       float64    product quality (firms and leaders), 1 at the start of 
 revenue       float64    MU in the last market step
 margin        float64    profit / revenue in the last market step (NaN before the first)
 subsidy       float64    MU of public R&D money received this step (government)
-relief        float64    MU of fixed cost paid by the planned zone this step (government)
+relief        float64    MU of costs paid by the planned zone this step (government)
 supply        float64    MU of research money from the governance regime this step (governance)
 member        int8       1 if the organisation is a member of the knowledge platform
 rd            float64    MU of R&D money this step (research)

@@ -156,7 +156,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     K = knowledge_stock(tacit, explicit)
     eta = p.eta + (p.eta_late - p.eta) * world.maturity
     scale = p.a * world.Q * (1.0 + K) ** eta
-    # Producers: two lines, process and product; institutes: one line (counted as product).
+    # Producers: two lines, process and product; institutes: one line, s = 0.
     mu_process = np.where(producer & (rd > 0), scale * (s * rd) ** p.beta, 0.0)
     mu_product = np.where(rd > 0, scale * ((1.0 - s) * rd) ** p.beta, 0.0)
     n_process = rng.poisson(mu_process)
@@ -187,7 +187,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     cost = orgs["unit_cost"]
     cost *= (1.0 - p.cost_step) ** n_process
     # A numerical guard, not a mechanism: a runaway of innovation (e.g. eta_late = eta) would
-    # otherwise drive costs to 0 and output to infinity; the default stays above 0.01 c_0.
+    # otherwise drive costs to 0 and output to infinity; default runs stay far above it.
     np.maximum(cost, MIN_COST * scenario.market.unit_cost, out=cost, where=producer)
     quality = orgs["quality"]
     ceiling = np.maximum(p.quality_max, quality)
