@@ -351,8 +351,8 @@ class MarketParams(Section):
         "elasticity of unit cost to crowding (a region's output over the mean region's), "
         "above the mean",
         "",
-        "calibrated by hand on seeds 0-9 before the life-cycle rebuild; "
-        "Combes, Duranton and Gobillon (2019)",
+        "assumed: set by hand on seeds 0-9 before the life-cycle rebuild; Combes, Duranton and "
+        "Gobillon (2019) measure 0.04 for urban costs (docs/validation.md)",
         ge=0.0,
         le=2.0,
     )

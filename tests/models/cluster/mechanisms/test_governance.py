@@ -270,3 +270,21 @@ def test_a_private_platforms_owner_is_the_largest_live_producer_and_a_member(see
     assert len(row) == 1 and orgs["member"][row[0]] == 1
     pool = orgs["kind"] == LEADER if leaders else is_producer(orgs["kind"])
     assert pool[row[0]] and orgs["employees"][row[0]] == orgs["employees"][pool].max()
+
+
+def test_when_a_private_platforms_owner_exits_the_largest_remaining_leader_takes_over():
+    sc = scenario(
+        n_leaders=3, **{"governance.regime": "platform", "governance.platform_owner": "private"}
+    )
+    state = fresh_state(sc)
+    orgs = state.orgs
+    leaders = np.flatnonzero(orgs["kind"] == LEADER)
+    orgs["employees"][leaders] = [500, 300, 200]
+    step_once(governance, state, sc)
+    first = state.world.platform_owner
+    assert first == orgs["org_id"][leaders[0]]
+    orgs.remove(orgs["org_id"] == first, 1)  # the owner exits
+    step_once(governance, state, sc, t=2)
+    second = state.world.platform_owner
+    assert second != first and orgs["employees"][orgs["org_id"] == second][0] == 300
+    assert state.world.platform_age >= 1  # the same platform, not a new one

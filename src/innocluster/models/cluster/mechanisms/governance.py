@@ -23,7 +23,9 @@ The actions spend ``budget`` MU a year:
   by the largest leading company (the largest firm if there is none): its partners join at the rate
   ``private_growth``, other firms and leaders pay its fee and join at the rate ``fee_share``; its
   language is the owner's standard, ``language_private``, from the start, and on it the owner
-  and its partners draw on the members' best knowledge (the seci mechanism).
+  and its partners draw on the members' best knowledge (the seci mechanism). If the owner
+  exits (in a shakeout), the largest remaining leading company (else firm) takes the platform
+  over, with its members and language.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -108,6 +110,8 @@ def _grow_platform(state, scenario, rng) -> None:
         world.platform_age = 1
         world.platform_owner = _owner(orgs) if g.platform_owner == "private" else -1
         world.language = _language(1, world.platform_owner, g)
+    if world.platform_owner >= 0 and not (orgs["org_id"] == world.platform_owner).any():
+        world.platform_owner = _owner(orgs)  # the owner exited: the largest leader takes over
     u = rng.random(orgs.n)
     if world.platform_owner < 0:  # open to all but intermediaries, which hold no knowledge
         member[(member == 0) & (orgs["kind"] != INTERMEDIARY) & (u < g.public_growth)] = 1
