@@ -36,6 +36,19 @@ def test_indicator_windows(simulated):
         M.indicator(run.indicators, "phase")
 
 
+def test_the_shakeout_fall_is_the_fall_of_the_producers_in_the_indicators(simulated):
+    run, _, tables = simulated
+    ind = run.indicators
+    producers = (ind["n_firms"] + ind["n_leaders"]).to_numpy()
+    expected = 1.0 - producers[producers.argmax() :].min() / producers.max()
+    assert M.compute(M.parse_moment("shakeout_fall"), tables, 100.0, 10) == pytest.approx(expected)
+    by_hand = pd.DataFrame(
+        {"kind": ["firm"] * 4, "born": [0, 1, 1, 2], "exited": [np.nan, 3, 3, np.nan]}
+    )
+    # Alive at the end of years 1, 2, 3: 3, 4, 2 producers: a fall of half from the peak.
+    assert M.shakeout_fall(by_hand, 1, 3) == pytest.approx(0.5)
+
+
 def test_entry_and_exit_rates_by_hand():
     orgs = pd.DataFrame(
         {

@@ -12,6 +12,8 @@ name and :func:`compute` evaluates it on a run.
   year (:func:`entry_rate`);
 - ``exit_rate`` (1/year; all years): producers exiting per producer alive at the start of the
   year (:func:`exit_rate`);
+- ``shakeout_fall`` (in [0, 1]; all years): the fall of the number of producers from its peak
+  in the window (:func:`shakeout_fall`; Klepper and Simons 2000);
 - ``patent_gini`` (in [0, 1); all years): the locational Gini of the patents filed in the window
   over the ``R x R`` regions (:func:`patent_gini`);
 - ``alliance_density`` (dimensionless; last year): active alliances per possible pair of live
@@ -24,6 +26,10 @@ References:
     productivity growth. Bell Journal of Economics 10(1), 92-116.
 
     Krugman, P. (1991). Geography and Trade. MIT Press (the locational Gini).
+
+    Klepper, S. and K. L. Simons (2000). The making of an oligopoly: firm survival and
+    technological change in the evolution of the U.S. tire industry. Journal of Political
+    Economy 108(4), 728-760.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 from innocluster.measures import gini
+from innocluster.measures.lifecycle import shakeout
 from innocluster.models.cluster.state import region_of
 from innocluster.tables import PRODUCERS
 
@@ -47,6 +54,7 @@ __all__ = [
     "compute",
     "entry_rate",
     "exit_rate",
+    "shakeout_fall",
     "indicator",
     "kpf_rd_elasticity",
     "parse_moment",
@@ -54,7 +62,14 @@ __all__ = [
 ]
 
 #: The moment names (besides ``indicator:COLUMN``).
-MOMENTS = ("kpf_rd_elasticity", "entry_rate", "exit_rate", "patent_gini", "alliance_density")
+MOMENTS = (
+    "kpf_rd_elasticity",
+    "entry_rate",
+    "exit_rate",
+    "shakeout_fall",
+    "patent_gini",
+    "alliance_density",
+)
 
 _NAME = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*(?::[A-Za-z_][A-Za-z0-9_]*)?)"
                    r"(?:@(?P<first>\d+)(?:-(?P<last>\d+))?)?$")  # fmt: skip
@@ -171,6 +186,27 @@ def exit_rate(
     """
     at_risk, _, exited = _producer_years(organizations, *_years(organizations, first, last))
     return float(exited.sum() / at_risk.sum()) if at_risk.sum() else float("nan")
+
+
+def shakeout_fall(
+    organizations: pd.DataFrame, first: int | None = None, last: int | None = None
+) -> float:
+    """Fall of the number of producers from its peak in the window, in [0, 1].
+
+    ``1 - min(N_t, t >= peak) / N_peak`` with ``N_t`` the firms and leaders alive at the end of
+    year ``t`` (born by ``t``, not exited by ``t``), as
+    :func:`innocluster.measures.lifecycle.shakeout` measures it; Klepper and Simons (2000) count
+    falls of 83-97% in autos, tyres, television receivers and penicillin. NaN without producers.
+
+    Args:
+        organizations: the organizations table (``kind``, ``born``, ``exited``).
+        first: the first year, inclusive (``None``: year 1).
+        last: the last year, inclusive (``None``: the last year in the table).
+    """
+    at_start, entered, exited = _producer_years(
+        organizations, *_years(organizations, first, last)
+    )
+    return shakeout(at_start + entered - exited)[1]
 
 
 def patent_gini(
@@ -336,6 +372,8 @@ def compute(moment: Moment, tables: dict[str, pd.DataFrame], L: float, R: int) -
         return entry_rate(orgs, **window)
     if moment.name == "exit_rate":
         return exit_rate(orgs, **window)
+    if moment.name == "shakeout_fall":
+        return shakeout_fall(orgs, **window)
     if moment.name == "patent_gini":
         return patent_gini(tables["patents"], L, R, **window)
     if moment.name == "alliance_density":
