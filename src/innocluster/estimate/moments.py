@@ -203,9 +203,7 @@ def shakeout_fall(
         first: the first year, inclusive (``None``: year 1).
         last: the last year, inclusive (``None``: the last year in the table).
     """
-    at_start, entered, exited = _producer_years(
-        organizations, *_years(organizations, first, last)
-    )
+    at_start, entered, exited = _producer_years(organizations, *_years(organizations, first, last))
     return shakeout(at_start + entered - exited)[1]
 
 
