@@ -72,6 +72,13 @@ def test_shipped_example_is_valid():
     assert [m.text for m in targets.moments] == list(MOMENTS)
 
 
+def test_shipped_life_cycle_targets_are_valid():
+    example = resources.files("innocluster.estimate").joinpath("examples/life_cycle.toml")
+    targets = load_targets(example, ic.load_scenario("default"))
+    assert targets.parameters == ("research.cost_step",)
+    assert [m.text for m in targets.moments] == ["shakeout_fall"]
+
+
 def test_evaluation_does_not_depend_on_workers():
     base = ic.load_scenario("default", {**SMALL, "steps": 4})
     scenarios = [base, ic.load_scenario(base, TRUTH)]
