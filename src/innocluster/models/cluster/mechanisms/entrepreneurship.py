@@ -26,8 +26,9 @@ A founder has ``Exponential(wealth)`` wealth; while the grant pool lasts, the fi
 line receive a start-up grant of ``grant_size``. A founder enters when wealth plus grant covers
 ``entry_cost * (1 - entry_cost_cut)`` and its first year promises a profit at the last market
 price and the last congestion multiplier ``c_r`` of its region (market):
-``(price * quality * (1 - rd_share) - unit_cost * c_r) * productivity * team > fixed_cost``
-with ``team`` the founding employees (entry is always possible before the market has a price).
+``(price * quality * (1 - rd_share) - unit_cost * c_r) * q(team, unit_cost) > fixed_cost``
+with ``q(team, unit_cost)`` the output of the founding team at the founder's unit cost
+(``state.capacity``; entry is always possible before the market has a price).
 The new firm's capital is what is left after the entry cost.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
