@@ -29,3 +29,15 @@ def test_plot_prints_the_path_it_wrote(tmp_path):
     assert result.exit_code == 0, result.output
     assert unwrapped(result.stdout) == unwrapped(f"wrote {out}")
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_word_example_stands_for_the_shipped_example_cluster(tmp_path, monkeypatch):
+    # As for measure and diagnose: "example" is the example cluster when no such folder exists.
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "lifecycle.png"
+    plotted = invoke("plot", "example", "--kind", "lifecycle", "--out", out)
+    assert plotted.exit_code == 0, plotted.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+    reported = invoke("report", "example", "--out", tmp_path / "example.html")
+    assert reported.exit_code == 0, reported.output
+    assert (tmp_path / "example.html").stat().st_size > 100_000

@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 from innocluster.errors import InnoclusterError
 from innocluster.tables import CLUSTER_TABLES, KINDS
 
-__all__ = ["Problem", "file_columns", "load_tables", "validate_folder"]
+__all__ = ["Problem", "file_columns", "load_tables", "resolve_folder", "validate_folder"]
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
@@ -109,7 +109,7 @@ def validate_folder(
         limit: stop collecting after this many problems.
         grid_km: side of the grid cells that become regions when there is no ``region`` column.
     """
-    folder = _resolve(folder)
+    folder = resolve_folder(folder)
     out = _Collector(limit)
     if not folder.is_dir():
         out.add(str(folder), None, None, "data folder does not exist")
@@ -143,7 +143,7 @@ def load_tables(
     return tables
 
 
-def _resolve(folder: str | Path) -> Path:
+def resolve_folder(folder: str | Path) -> Path:
     """The data folder a name stands for.
 
     That is the folder itself, or the example cluster for ``"example"`` when no folder of that

@@ -156,12 +156,14 @@ class ClusterData:
 
 
 def load_cluster(folder: str | Path) -> ClusterData:
-    """Read a run folder or a folder of real data.
+    """Read a run folder or a folder of real data (``"example"``: the shipped example cluster).
 
     Raises:
         InnoclusterError: the folder does not exist, or a table is missing or not valid.
     """
-    path = Path(folder)
+    from innocluster.data.files import resolve_folder
+
+    path = resolve_folder(folder)
     if not path.is_dir():
         raise InnoclusterError(f"'{path}' is not a folder")
     if (path / "run.json").is_file() and (path / "scenario.toml").is_file():
