@@ -1,7 +1,7 @@
 """One run's summary statistics: everything the claims read, computed where the run ran.
 
 :func:`summarise` is the task a worker runs for one (scenario, seed): it simulates the run,
-records cross-sections of the producers at :data:`CROSS_SECTION_STEPS`, and returns a flat
+records a cross-section of the producers every step (sizes, R&D, margins), and returns a flat
 mapping of numbers, so that only a few hundred bytes per run travel back.
 """
 
@@ -24,6 +24,7 @@ from innocluster.run import simulate
 __all__ = [
     "CROSS_SECTION_STEPS",
     "EARLY_AGES",
+    "MATURITY_LAG",
     "LAST_YEARS",
     "COMMON_SAMPLE",
     "summarise",
@@ -48,7 +49,7 @@ EARLY_AGES = 10
 
 def summarise(scenario: Any, seed: int) -> dict[str, float]:
     """Simulate ``scenario`` with ``seed`` and summarise the run (see :func:`summarise_run`)."""
-    sections: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    sections: dict[int, tuple[np.ndarray, ...]] = {}
     model = _recording(model_of(scenario), sections)
     run = simulate(scenario, seed=seed, model=model)
     return summarise_run(run, sections)
@@ -108,15 +109,14 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
 
 
 def _recording(model, sections: dict):
-    # The model with its observe wrapped: at the cross-section steps, copy the producers'
-    # employees, R&D money and process share of it (the state is not kept in a run's tables).
+    # The model with its observe wrapped: each step, copy the producers' employees, R&D money,
+    # its process share and their last margin (the state is not kept in a run's tables).
     def observe(state, scenario):
-        if True:
-            orgs = state.orgs
-            producer = is_producer(orgs["kind"])
-            sections[state.step] = tuple(
-                orgs[name][producer].copy() for name in ("employees", "rd", "rd_process", "margin")
-            )
+        orgs = state.orgs
+        producer = is_producer(orgs["kind"])
+        sections[state.step] = tuple(
+            orgs[name][producer].copy() for name in ("employees", "rd", "rd_process", "margin")
+        )
         return model.observe(state, scenario)
 
     return dataclasses.replace(model, observe=observe)
