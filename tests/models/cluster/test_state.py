@@ -17,6 +17,7 @@ from innocluster.models.cluster.state import (
     World,
     absorptive_capacity,
     alliance_rows,
+    capacity,
     cluster_stocks,
     file_patents,
     is_producer,
@@ -105,3 +106,10 @@ def test_partners_are_found_on_either_end():
     assert sorted(partner_ids(ties, 1).tolist()) == [2, 7]
     assert partner_ids(ties, 9).tolist() == [3]
     assert partner_ids(ties, 5).tolist() == []
+
+
+def test_output_per_head_rises_as_the_unit_cost_falls():
+    sc = scenario()
+    m = sc.market
+    out = capacity(np.array([10, 10, 10]), np.array([1.0, 0.5, 0.0]) * m.unit_cost, m)
+    np.testing.assert_allclose(out, [10 * m.productivity, 20 * m.productivity, 0.0])

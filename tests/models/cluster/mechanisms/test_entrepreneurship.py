@@ -49,3 +49,22 @@ def test_no_entry_when_the_price_does_not_cover_the_cost():
     state.world.price = 0.01
     step_once(entrepreneurship, state, sc)
     assert state.flows["entries"] == 0
+
+
+def test_entrants_start_at_the_first_cost_and_spinoffs_carry_part_of_their_parents_cut():
+    sc = scenario(p_spin=1.0, p_academic=0.0, m_entry=50.0, wealth=1e6, entrant_cost_gap=0.1)
+    state = fresh_state(sc)
+    state.orgs["employees"][:] = 50
+    state.orgs["unit_cost"][:] = 0.25  # the incumbents have cut their costs by three quarters
+    before = state.orgs.n
+    ids = dict(zip(state.orgs["org_id"].tolist(), range(before), strict=True))
+    step_once(entrepreneurship, state, sc)
+    new = np.arange(before, state.orgs.n)
+    spin = state.orgs["parent"][new] >= 0
+    assert spin.any() and (~spin).any()
+    c0, phi = sc.market.unit_cost, sc.entrepreneurship.phi
+    np.testing.assert_allclose(state.orgs["unit_cost"][new[~spin]], c0 * 1.1)
+    parents = np.array([ids[p] for p in state.orgs["parent"][new[spin]]])
+    np.testing.assert_allclose(
+        state.orgs["unit_cost"][new[spin]], c0 * (0.25 / c0) ** phi * np.ones(len(parents))
+    )

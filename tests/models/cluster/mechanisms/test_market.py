@@ -77,3 +77,24 @@ def test_a_crowded_region_earns_less_and_deters_founders():
     step_once(entrepreneurship, state, entry)
     new = state.orgs["region"][before:]
     assert len(new) > 50 and (new >= 50).all()
+
+
+def test_the_margin_is_kept_and_drives_growth_without_shocks():
+    sc = scenario(growth_noise=0.0, congestion=0.0, max_growth=1.0)
+    state = fresh_state(sc)
+    producers = np.flatnonzero(state.orgs["kind"] <= LEADER)
+    state.orgs["unit_cost"][producers[: len(producers) // 2]] = 0.5  # twice as productive
+    employees = state.orgs["employees"].copy()
+    step_once(market, state, sc)
+    margin = state.orgs["margin"][producers]
+    revenue = state.orgs["revenue"][producers]
+    assert np.all(np.isfinite(margin)) and (revenue > 0).all()
+    # Output per head doubles with half the unit cost, at the same wage bill per head: a
+    # margin of 1 - rd_share - c / price per unit.
+    low, high = producers[: len(producers) // 2], producers[len(producers) // 2 :]
+    price = state.world.price * state.orgs["quality"][producers[0]]
+    rd = sc.research.rd_share
+    np.testing.assert_allclose(state.orgs["margin"][low], 1.0 - rd - 0.5 / price)
+    np.testing.assert_allclose(state.orgs["margin"][high], 1.0 - rd - 1.0 / price)
+    expected = employees[producers] * (1.0 + sc.market.hiring * margin)
+    assert np.all(np.abs(state.orgs["employees"][producers] - expected) <= 1.0)
