@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from innocluster.models.cluster.mechanisms import research
 from innocluster.models.cluster.state import LEADER, draw_fields
@@ -105,3 +107,16 @@ def test_a_runaway_of_innovation_stays_finite():
     ind = run.indicators
     assert np.isfinite(ind.price).all() and np.isfinite(ind.output).all()
     assert (ind.price > 0).all()
+
+
+@settings(max_examples=200)
+@given(
+    vc=st.floats(0.0, 1e6),
+    vd=st.floats(0.0, 1e6),
+    more=st.floats(1.01, 100.0),
+    beta=st.floats(0.05, 0.95),
+)
+def test_the_process_share_is_a_share_and_follows_the_values(vc, vd, more, beta):
+    s = research.process_share(np.array([vc, vc * more, vc]), np.array([vd, vd, vd * more]), beta)
+    assert np.all((s >= 0.0) & (s <= 1.0))
+    assert s[1] >= s[0] >= s[2]  # more worth in process, more process R&D; and conversely
