@@ -159,8 +159,8 @@ CLAIMS = (
     Claim(
         name="axtell-size-tail",
         source="Axtell (2001)",
-        compares="Hill exponent of the top 10% of producers' employees at the end (Zipf: 1; "
-        "below 2: a heavy tail)",
+        compares="Hill exponent of the top 10% of producers' employees 10 years after their "
+        "peak (Zipf: 1; below 2: a heavy tail)",
         variants=(AS_GIVEN,),
         effect=_given("tail_alpha"),
         margin=2.0,
