@@ -72,6 +72,13 @@ def test_shipped_example_is_valid():
     assert [m.text for m in targets.moments] == list(MOMENTS)
 
 
+def test_shipped_size_tail_targets_are_valid():
+    example = resources.files("innocluster.estimate").joinpath("examples/size_tail.toml")
+    targets = load_targets(example, ic.load_scenario("default", {"steps": 27}))
+    assert targets.parameters == ("research.new_sales",)
+    assert [m.text for m in targets.moments] == ["size_tail"]
+
+
 def test_shipped_life_cycle_targets_are_valid():
     example = resources.files("innocluster.estimate").joinpath("examples/life_cycle.toml")
     targets = load_targets(example, ic.load_scenario("default"))

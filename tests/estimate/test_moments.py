@@ -49,6 +49,19 @@ def test_the_shakeout_fall_is_the_fall_of_the_producers_in_the_indicators(simula
     assert M.shakeout_fall(by_hand, 1, 3) == pytest.approx(0.5)
 
 
+def test_the_size_tail_is_the_hill_exponent_of_the_live_producers():
+    rng = np.random.default_rng(2)
+    sizes = np.floor(10 * (1.0 - rng.random(3000)) ** (-1.0)).astype(int)  # Pareto, alpha 1
+    orgs = pd.DataFrame(
+        {
+            "kind": ["firm"] * 3000 + ["institute", "firm"],
+            "exited": [np.nan] * 3000 + [np.nan, 5.0],
+            "employees": [*sizes, 10**9, 10**9],  # neither counts: an institute, an exited firm
+        }
+    )
+    assert M.size_tail(orgs) == pytest.approx(1.0, rel=0.12)
+
+
 def test_entry_and_exit_rates_by_hand():
     orgs = pd.DataFrame(
         {

@@ -14,6 +14,8 @@ name and :func:`compute` evaluates it on a run.
   year (:func:`exit_rate`);
 - ``shakeout_fall`` (in [0, 1]; all years): the fall of the number of producers from its peak
   in the window (:func:`shakeout_fall`; Klepper and Simons 2000);
+- ``size_tail`` (dimensionless; the last year): the Hill exponent of the upper tail of the
+  employment of the producers alive at the end of the table (:func:`size_tail`; Axtell 2001);
 - ``patent_gini`` (in [0, 1); all years): the locational Gini of the patents filed in the window
   over the ``R x R`` regions (:func:`patent_gini`);
 - ``alliance_density`` (dimensionless; last year): active alliances per possible pair of live
@@ -26,6 +28,8 @@ References:
     productivity growth. Bell Journal of Economics 10(1), 92-116.
 
     Krugman, P. (1991). Geography and Trade. MIT Press (the locational Gini).
+
+    Axtell, R. L. (2001). Zipf distribution of U.S. firm sizes. Science 293, 1818-1820.
 
     Klepper, S. and K. L. Simons (2000). The making of an oligopoly: firm survival and
     technological change in the evolution of the U.S. tire industry. Journal of Political
@@ -43,6 +47,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 from innocluster.measures import gini
+from innocluster.measures.inequality import pareto_tail
 from innocluster.measures.lifecycle import shakeout
 from innocluster.models.cluster.state import region_of
 from innocluster.tables import PRODUCERS
@@ -55,6 +60,7 @@ __all__ = [
     "entry_rate",
     "exit_rate",
     "shakeout_fall",
+    "size_tail",
     "indicator",
     "kpf_rd_elasticity",
     "parse_moment",
@@ -67,6 +73,7 @@ MOMENTS = (
     "entry_rate",
     "exit_rate",
     "shakeout_fall",
+    "size_tail",
     "patent_gini",
     "alliance_density",
 )
@@ -205,6 +212,23 @@ def shakeout_fall(
     """
     at_start, entered, exited = _producer_years(organizations, *_years(organizations, first, last))
     return shakeout(at_start + entered - exited)[1]
+
+
+def size_tail(organizations: pd.DataFrame, top: float = 0.1) -> float:
+    """Hill exponent of the upper tail of producers' employment at the end of the table.
+
+    The employees of the firms and leaders still alive (no exit year), their largest ``top``
+    share as the tail (:func:`innocluster.measures.pareto_tail`); Axtell (2001) finds 1.06 for
+    US firms. It reads the organizations table's ``employees``, which is the last year's for a
+    live organisation, so it has no window. NaN with too few producers.
+
+    Args:
+        organizations: the organizations table (``kind``, ``exited``, ``employees``).
+        top: the share of the largest producers that forms the tail.
+    """
+    prod = organizations[organizations["kind"].isin(PRODUCERS)]
+    alive = prod["exited"].isna() | (prod["exited"] < 0)
+    return pareto_tail(prod.loc[alive, "employees"].to_numpy(dtype=float), top)
 
 
 def patent_gini(
@@ -372,6 +396,8 @@ def compute(moment: Moment, tables: dict[str, pd.DataFrame], L: float, R: int) -
         return exit_rate(orgs, **window)
     if moment.name == "shakeout_fall":
         return shakeout_fall(orgs, **window)
+    if moment.name == "size_tail":
+        return size_tail(orgs)
     if moment.name == "patent_gini":
         return patent_gini(tables["patents"], L, R, **window)
     if moment.name == "alliance_density":
