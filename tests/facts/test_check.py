@@ -44,3 +44,17 @@ def test_a_small_check_runs_end_to_end(tmp_path):
         assert r.preset == str(small) and r.seeds == (0, 1) and len(r.per_seed) == 2
         assert r.ci_low <= r.effect <= r.ci_high
         assert r.passed == (r.ci_low > r.margin if r.direction == "above" else r.ci_high < r.margin)
+
+
+def test_a_variant_label_stands_for_one_scenario(monkeypatch):
+    from innocluster.facts import check as check_module
+    from innocluster.facts.claim import Claim, Variant
+
+    def twin(overrides):
+        variant = Variant("as given", overrides)
+        return Claim("twin", "s", "x", (variant,), lambda r: 0.0, 0.0, "above")
+
+    clash = {"a": twin({}), "b": twin({"research.cost_step": 0.0})}
+    monkeypatch.setattr(check_module, "CLAIMS", clash)
+    with pytest.raises(InnoclusterError, match="declared twice, differently"):
+        check_claims(["a", "b"], seeds=[0, 1])

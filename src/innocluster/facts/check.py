@@ -86,7 +86,12 @@ def check_claims(
         for claim in claims:
             for variant in claim.variants:
                 scenario = load_scenario(base, variant.resolve(base))
-                jobs[(preset, variant.label)] = (scenario, variant.seed_offset)
+                job = (scenario, variant.seed_offset)
+                if jobs.setdefault((preset, variant.label), job) != job:
+                    raise InnoclusterError(
+                        f"claim '{claim.name}': variant '{variant.label}' is declared twice, "
+                        "differently"
+                    )
     keys = [(p, v, s) for (p, v) in jobs for s in seeds]
     arguments = [(jobs[(p, v)][0], s + jobs[(p, v)][1]) for p, v, s in keys]
     done = [0]

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import numpy as np
 from scipy import stats
 
-__all__ = ["Variant", "Claim", "ClaimResult", "interval", "verdict"]
+__all__ = ["AS_GIVEN", "Variant", "Claim", "ClaimResult", "interval", "verdict"]
 
 #: One run's summary statistics, by name (see :mod:`innocluster.facts.summaries`).
 Summary = Mapping[str, Any]
@@ -42,6 +42,10 @@ class Variant:
         """The overrides for base scenario ``scenario``."""
         made = self.overrides(scenario) if callable(self.overrides) else self.overrides
         return dict(made)
+
+
+#: The base scenario unchanged, the variant most claims read.
+AS_GIVEN = Variant("as given")
 
 
 @dataclass(frozen=True)

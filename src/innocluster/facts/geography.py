@@ -21,7 +21,7 @@ further and the effect grows (``docs/validation.md``).
 
 from __future__ import annotations
 
-from innocluster.facts.claim import Claim, Variant
+from innocluster.facts.claim import AS_GIVEN, Claim, Variant
 
 __all__ = ["CLAIMS", "COMMON_YEAR", "YOUNG_AGE", "MATURE", "YOUNG"]
 
@@ -44,7 +44,6 @@ YOUNG_NO_PROCESS = Variant(
     {"steps": YOUNG_AGE, "research.cost_step": 0.0},
     seed_offset=1_000_000,
 )
-AS_GIVEN = Variant("as given")
 
 
 def _industries(young: Variant, mature: Variant):

@@ -14,13 +14,12 @@ Each claim names its cause and is checked by removing it (``docs/validation.md``
 
 from __future__ import annotations
 
-from innocluster.facts.claim import Claim, Variant
+from innocluster.facts.claim import AS_GIVEN, Claim, Variant
 
-__all__ = ["CLAIMS", "AS_GIVEN", "NO_PROCESS", "NO_FIXED_COST", "CONSTANT_DEMAND"]
+__all__ = ["CLAIMS", "NO_PROCESS", "NO_FIXED_COST", "CONSTANT_DEMAND"]
 
 KLEPPER_SIMONS = "Klepper and Simons (1997, 2000); Klepper (1996)"
 
-AS_GIVEN = Variant("as given")
 NO_PROCESS = Variant("process innovation ineffective", {"research.cost_step": 0.0})
 NO_FIXED_COST = Variant("no fixed cost", {"market.fixed_cost": 0.0})
 CONSTANT_DEMAND = Variant(
