@@ -74,7 +74,7 @@ def test_shipped_example_is_valid():
 
 def test_shipped_size_tail_targets_are_valid():
     example = resources.files("innocluster.estimate").joinpath("examples/size_tail.toml")
-    targets = load_targets(example, ic.load_scenario("default", {"steps": 27}))
+    targets = load_targets(example, ic.load_scenario("default", {"steps": 30}))
     assert targets.parameters == ("research.new_sales",)
     assert [m.text for m in targets.moments] == ["size_tail"]
 
@@ -82,8 +82,13 @@ def test_shipped_size_tail_targets_are_valid():
 def test_shipped_life_cycle_targets_are_valid():
     example = resources.files("innocluster.estimate").joinpath("examples/life_cycle.toml")
     targets = load_targets(example, ic.load_scenario("default"))
-    assert targets.parameters == ("research.cost_step",)
-    assert [m.text for m in targets.moments] == ["shakeout_fall"]
+    assert targets.parameters == ("research.cost_step", "market.growth_noise", "market.hiring")
+    assert [m.text for m in targets.moments] == [
+        "shakeout_fall",
+        "job_reallocation@50-80",
+        "creation_persistence@50-80",
+        "destruction_persistence@50-80",
+    ]
 
 
 def test_evaluation_does_not_depend_on_workers():

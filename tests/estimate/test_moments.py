@@ -77,6 +77,45 @@ def test_entry_and_exit_rates_by_hand():
     assert M.exit_rate(orgs, 1, 1) == 0.0
 
 
+def _job_panel() -> pd.DataFrame:
+    # Firm 1: 10, 14, 12 (4 jobs created in year 1, 2 of them still filled in year 2).
+    # Firm 2: 10, 6, 4 (4 lost in year 1, all still lost in year 2; 2 more lost in year 2).
+    # Firm 3: enters in year 1 with 2 and exits in year 2. An institute's 50 jobs never count.
+    rows = [(1, 0, 10), (1, 1, 14), (1, 2, 12), (2, 0, 10), (2, 1, 6), (2, 2, 4), (3, 1, 2)]
+    rows += [(9, t, 50) for t in range(3)]
+    return pd.DataFrame(
+        {
+            "org_id": [r[0] for r in rows],
+            "year": [r[1] for r in rows],
+            "kind": ["firm"] * 7 + ["institute"] * 3,
+            "employees": [r[2] for r in rows],
+        }
+    )
+
+
+def test_job_flows_by_hand():
+    panel = _job_panel()
+    # Year 1: |4| + |-4| + 2 = 10 over (20 + 22) / 2; year 2: 2 + 2 + 2 = 6 over (22 + 16) / 2.
+    assert M.job_reallocation(panel, 1, 1) == pytest.approx(10 / 21)
+    assert M.job_reallocation(panel, 2, 2) == pytest.approx(6 / 19)
+    assert M.job_reallocation(panel) == pytest.approx((10 / 21 + 6 / 19) / 2)
+    # Year 1 created 4 + 2 jobs; 2 + 0 are still filled in year 2. It lost 4, all still lost.
+    assert M.job_persistence(panel, "creation") == pytest.approx(2 / 6)
+    assert M.job_persistence(panel, "destruction") == pytest.approx(1.0)
+    assert np.isnan(M.job_persistence(panel, "creation", 2, 2))  # no year after year 2
+    with pytest.raises(ValueError, match="creation"):
+        M.job_persistence(panel, "growth")
+
+
+def test_job_flows_of_a_run_are_rates_and_shares(simulated):
+    _, panel, tables = simulated
+    rate = M.compute(M.parse_moment("job_reallocation"), tables, 10.0, 4)
+    assert rate == pytest.approx(M.job_reallocation(panel)) and 0.0 < rate < 2.0
+    for name in ("creation_persistence", "destruction_persistence"):
+        share = M.compute(M.parse_moment(name), tables, 10.0, 4)
+        assert 0.0 <= share <= 1.0
+
+
 def test_kpf_rd_elasticity_recovers_a_known_elasticity():
     rng = np.random.default_rng(3)
     firms, years = 300, 6

@@ -9,6 +9,8 @@ sees just before it draws the innovations, and what it produced:
 - ``org_id`` (int64): the organisation;
 - ``year`` (int64, step): the year (step) of the research;
 - ``kind`` (str): firm, leader, institute or intermediary;
+- ``employees`` (int64, persons): employment at the time of research: what last year's market
+  and mobility left, before this year's entry and market;
 - ``rd`` (float64, MU): R&D money ``RD_i`` of the knowledge production function this year;
 - ``knowledge`` (float64, units): knowledge stock ``K_i`` at the time of research;
 - ``maturity`` (float64): the life-cycle stage of the year (it moves ``eta`` to ``eta_late``);
@@ -50,6 +52,7 @@ PANEL_COLUMNS = (
     "org_id",
     "year",
     "kind",
+    "employees",
     "rd",
     "knowledge",
     "maturity",
@@ -79,6 +82,7 @@ class _ResearchRecorder:
             "org_id": orgs["org_id"].copy(),
             "year": np.full(orgs.n, state.step, dtype=np.int64),
             "kind": orgs["kind"].copy(),
+            "employees": orgs["employees"].copy(),
             "rd": rd,
             "knowledge": knowledge_stock(orgs["tacit"], orgs["explicit"]),
             "maturity": np.full(orgs.n, world.maturity),

@@ -208,11 +208,12 @@ class ResearchParams(Section):
         ge=1.0,
     )
     cost_step: float = parameter(
-        0.007,
+        0.0096,
         "share of the unit cost cut by a process innovation",
         "",
-        "calibrated by a sweep on seeds 0-9 to a shakeout of 85-90% (Klepper and Simons 2000: "
-        "83-97%); innocluster calibrate to their mean, 92%, gives 0.0088 (docs/validation.md)",
+        "calibrated (innocluster calibrate, estimate/examples/life_cycle.toml, seeds 0-9): "
+        "the mean shakeout of Klepper and Simons (2000), 92%, with the job flows of US "
+        "manufacturing (Davis, Haltiwanger and Schuh 1996)",
         ge=0.0,
         lt=1.0,
     )
@@ -372,26 +373,20 @@ class MarketParams(Section):
         ge=0.0,
     )
     hiring: float = parameter(
-        1.0,
+        0.38,
         "employment growth per unit of profit margin",
         "1/year",
-        "assumed; Klepper (1996): growth is costly, so firms grow gradually with their margin",
+        "calibrated (as research.cost_step) to the persistence of job creation and destruction "
+        "(Davis and Haltiwanger 1992); Klepper (1996): growth is costly, so gradual",
         ge=0.0,
         le=10.0,
     )
-    max_growth: float = parameter(
-        0.15,
-        "largest relative change of employment in a year from the margin",
-        "1/year",
-        "assumed; the shakeout holds from 0.15 to 0.5 (docs/model.md)",
-        gt=0.0,
-        le=1.0,
-    )
     growth_noise: float = parameter(
-        0.2,
+        0.21,
         "standard deviation of the idiosyncratic annual growth rate of employment",
         "1/year",
-        "Stanley et al. (1996); Sutton (1997): growth rates independent of size (Gibrat)",
+        "calibrated (as research.cost_step) to gross job reallocation, 19.4% a year (Davis, "
+        "Haltiwanger and Schuh 1996); size-independent: Gibrat's law (Sutton 1997)",
         ge=0.0,
         le=1.0,
     )

@@ -80,7 +80,7 @@ def test_a_crowded_region_earns_less_and_deters_founders():
 
 
 def test_the_margin_is_kept_and_drives_growth_without_shocks():
-    sc = scenario(growth_noise=0.0, congestion=0.0, max_growth=1.0)
+    sc = scenario(growth_noise=0.0, congestion=0.0)
     state = fresh_state(sc)
     producers = np.flatnonzero(state.orgs["kind"] <= LEADER)
     state.orgs["unit_cost"][producers[: len(producers) // 2]] = 0.5  # twice as productive

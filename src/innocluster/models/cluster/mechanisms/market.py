@@ -21,10 +21,11 @@ with the congestion multiplier of the firm's region ``c_r = max(crowding_r, 1)^c
 ``crowding_r = output_r / (sum_s output_s / R^2)`` the region's output over the mean region's:
 land, wages and local inputs cost more where production crowds (Combes, Duranton and Gobillon
 2019). Profit adds to capital; the margin ``profit_i / revenue_i`` is kept for next year's
-research. Employment grows with the margin (growth is costly, so gradual: Klepper 1996), plus
-a size-independent shock (Gibrat's law)::
+research. Employment grows with the margin (growth is costly, so gradual: Klepper 1996; a
+margin is below 1, so the growth it drives is below ``hiring``), plus a size-independent shock
+(Gibrat's law)::
 
-    E_i <- E_i max(1 + clip(hiring * margin_i, -max_growth, max_growth) + growth_noise Z, 0)
+    E_i <- E_i max(1 + hiring * margin_i + growth_noise Z, 0)
 
 ``Z ~ Normal(0, 1)``, rounded at random to whole persons. A firm or leader whose capital is
 below zero, or that has no employees left, exits. Early on demand outgrows capacity, prices are
@@ -113,7 +114,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
 
     margin = np.divide(profit, revenue, out=np.full(len(producer), -1.0), where=revenue > 0)
     orgs["margin"][producer] = margin
-    growth = np.clip(m.hiring * margin, -m.max_growth, m.max_growth)
+    growth = m.hiring * margin
     shock = m.growth_noise * rng.standard_normal(len(producer))  # Gibrat: size-independent
     target = employees[producer] * np.maximum(1.0 + growth + shock, 0.0)
     employees[producer] = np.floor(target + rng.random(len(producer))).astype(np.int64)
