@@ -26,6 +26,7 @@ _EXPORTS = {
     "gini": "inequality",
     "gini_rows": "inequality",
     "pareto_tail": "inequality",
+    "citation_localisation": "localisation",
     "Diagnosis": "diagnosis",
     "MechanismRules": "diagnosis",
     "diagnose": "diagnosis",
