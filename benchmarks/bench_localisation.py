@@ -87,7 +87,9 @@ def main() -> None:
     lines = [
         "# The citation localisation test at scale: measured speed",
         "",
-        describe_line("numpy", "pandas") + " Command: `python benchmarks/bench_localisation.py`.",
+        "Measured "
+        + describe_line("pandas")
+        + ". Command: `python benchmarks/bench_localisation.py`.",
         "",
         f"{len(citations):,} citations among {PATENTS:,} patents ({FIELDS} fields x {YEARS} "
         f"years, 100 regions), same region and within {', '.join(f'{d:g}' for d in DISTANCES)}"

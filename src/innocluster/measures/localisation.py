@@ -105,7 +105,7 @@ def citation_localisation(
     cited = row_of(citations["cited"].to_numpy(dtype=np.int64), "cited")
 
     # Every citation of the data, as one int64 key, to keep controls that cite the cited patent out.
-    cites = np.unique(citing * len(ids) + cited)
+    cites = np.sort(citing * len(ids) + cited)
     org = patents["org_id"].to_numpy()
     own = org[citing] == org[cited]
     n_self = int(own.sum())
@@ -184,7 +184,8 @@ def _controls(
 ) -> np.ndarray:
     """A control patent (row) per citation from the citing patent's field-year cell; -1: none.
 
-    ``cites`` holds ``citing_row * n_patents + cited_row`` of every citation in the data.
+    ``cites`` holds ``citing_row * n_patents + cited_row`` of every citation in the data, sorted
+    (membership by binary search: no set is built, however many citations).
     """
     n_pat = len(patents)
     cell = pd.MultiIndex.from_arrays([patents["field"], patents["year"]]).factorize()[0]
@@ -199,7 +200,9 @@ def _controls(
         if not len(todo):
             break
         draw = by_cell[first[todo] + (rng.random(len(todo)) * size[todo]).astype(np.int64)]
-        known = np.isin(draw * n_pat + cited[todo], cites)  # the control cites the cited one
+        key = draw * n_pat + cited[todo]
+        at = np.minimum(np.searchsorted(cites, key), len(cites) - 1)
+        known = cites[at] == key  # the control cites the cited patent
         ok = (draw != citing[todo]) & (draw != cited[todo]) & ~known
         control[todo[ok]] = draw[ok]
         todo = todo[~ok]
