@@ -315,7 +315,7 @@ def job_persistence(
         flow = np.maximum(before - now, 0.0)
         kept = np.maximum(before - np.maximum(now, after), 0.0)
     else:
-        raise ValueError(f"kind: expected 'creation' or 'destruction', got {kind!r}")
+        raise InnoclusterError(f"kind: expected 'creation' or 'destruction', got {kind!r}")
     keep = _window(pd.Series(years[1:-1]), first, last).to_numpy()
     total = flow[:, keep].sum()
     return float(kept[:, keep].sum() / total) if total > 0 else float("nan")

@@ -209,35 +209,30 @@ def _controls(
     return control
 
 
+_SHARES = ("share_cite", "share_control", "ratio")
+
+
 def _shares(near_cite: np.ndarray, near_control: np.ndarray, boot: int, rng) -> dict:
     n = len(near_cite)
     nan = float("nan")
+    out = {"citations": n, **{k: nan for k in _SHARES}}
+    out.update({f"{k}_{end}": nan for k in _SHARES for end in ("low", "high")})
     if n == 0:
-        keys = ("share_cite", "share_control", "ratio")
-        out = {"citations": 0, **{k: nan for k in keys}}
-        out.update({f"{k}_{e}": nan for k in keys for e in ("low", "high")})
         return out
     # The four kinds of citation: (citing near, control near) = (0,0), (0,1), (1,0), (1,1).
     kinds = np.bincount(near_cite.astype(np.int64) * 2 + near_control.astype(np.int64),
                         minlength=4)  # fmt: skip
     cite, control = (kinds[2] + kinds[3]) / n, (kinds[1] + kinds[3]) / n
-    out = {
-        "citations": n,
-        "share_cite": cite,
-        "share_control": control,
-        "ratio": cite / control if control > 0 else nan,
-    }
+    out.update(share_cite=cite, share_control=control,
+               ratio=cite / control if control > 0 else nan)  # fmt: skip
     if boot:
         draws = rng.multinomial(n, kinds / n, size=boot)
         c = (draws[:, 2] + draws[:, 3]) / n
         k = (draws[:, 1] + draws[:, 3]) / n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(k > 0, c / np.where(k > 0, k, 1.0), np.nan)
-        for name, values in (("share_cite", c), ("share_control", k), ("ratio", r)):
+        r = np.divide(c, k, out=np.full(boot, np.nan), where=k > 0)
+        for name, values in zip(_SHARES, (c, k, r), strict=True):
             finite = values[np.isfinite(values)]
-            low, high = np.quantile(finite, [0.025, 0.975]) if len(finite) else (nan, nan)
-            out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
-    else:
-        out.update({f"{k}_{e}": nan for k in ("share_cite", "share_control", "ratio")
-                    for e in ("low", "high")})  # fmt: skip
+            if len(finite):
+                low, high = np.quantile(finite, [0.025, 0.975])
+                out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
     return out
