@@ -251,12 +251,14 @@ def size_tail(organizations: pd.DataFrame, top: float = 0.1) -> float:
 def _employment(panel: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     # Producers' employment, (organisations, years), 0 in a year an organisation is absent.
     rows = panel[panel["kind"].isin(PRODUCERS)]
-    years = np.arange(int(panel["year"].min()), int(panel["year"].max()) + 1)
-    if rows.empty:
-        return years, np.zeros((0, len(years)))
-    wide = rows.pivot_table(index="org_id", columns="year", values="employees",
-                            aggfunc="sum", fill_value=0)  # fmt: skip
-    return years, wide.reindex(columns=years, fill_value=0).to_numpy(dtype=float)
+    first = int(panel["year"].min())
+    years = np.arange(first, int(panel["year"].max()) + 1)
+    org = pd.factorize(rows["org_id"])[0]
+    cell = org * len(years) + (rows["year"].to_numpy(dtype=np.int64) - first)
+    n_orgs = int(org.max()) + 1 if len(org) else 0
+    flat = np.bincount(cell, weights=rows["employees"].to_numpy(dtype=float),
+                       minlength=n_orgs * len(years))  # fmt: skip
+    return years, flat.reshape(n_orgs, len(years))
 
 
 def job_reallocation(

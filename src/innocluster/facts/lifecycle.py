@@ -53,10 +53,11 @@ CLAIMS = (
         name="klepper-output-grows",
         source=KLEPPER_SIMONS,
         # In logs: the ratio multiplies cost cuts, so it is heavy-tailed across runs, and the
-        # t interval of its mean would be as wide as its largest run.
+        # t interval of its mean would be as wide as its largest run. A run whose output
+        # vanished counts as a fall by a factor of 10^12, not as a missing value.
         compares="log of output of the last 5 years over output around the producers' peak",
         variants=(AS_GIVEN,),
-        effect=lambda runs: math.log(runs[AS_GIVEN.label]["output_growth"]),
+        effect=lambda runs: math.log(max(runs[AS_GIVEN.label]["output_growth"], 1e-12)),
         margin=0.0,
         direction="above",
         unit="log",

@@ -22,8 +22,8 @@ with the congestion multiplier of the firm's region ``c_r = max(crowding_r, 1)^c
 land, wages and local inputs cost more where production crowds (Combes, Duranton and Gobillon
 2019). Profit adds to capital; the margin ``profit_i / revenue_i`` is kept for next year's
 research. Employment grows with the margin (growth is costly, so gradual: Klepper 1996; a
-margin is below 1, so the growth it drives is below ``hiring``), plus a size-independent shock
-(Gibrat's law)::
+margin is below 1, so the growth it drives is below ``hiring``, unless a planned zone's relief
+exceeds a small firm's costs), plus a size-independent shock (Gibrat's law)::
 
     E_i <- E_i max(1 + hiring * margin_i + growth_noise Z, 0)
 
