@@ -76,7 +76,7 @@ def main() -> None:
     info_path.write_text(json.dumps(info, indent=2) + "\n", "utf-8")
     counts = ", ".join(
         f"{len(getattr(run, name)):,} {name}"
-        for name in ("organizations", "patents", "alliances", "indicators")
+        for name in ("organizations", "patents", "alliances", "citations", "indicators")
     )
     text = README.format(
         preset=PRESET,

@@ -54,6 +54,7 @@ def table_digests(run: ic.Run) -> dict[str, str]:
         "organizations": run.organizations,
         "patents": run.patents,
         "alliances": run.alliances,
+        "citations": run.citations,
         "indicators": run.indicators,
     }
     return {

@@ -24,6 +24,7 @@ STRUCTURE_WORDS = {
     "remove_orgs": "removes organisations",
     "alliances": "changes the alliances",
     "patents": "files patents",
+    "citations": "records citations",
 }
 
 

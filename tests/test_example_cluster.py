@@ -19,7 +19,7 @@ def test_the_example_is_a_small_simulated_run_folder():
     info = json.loads((folder / "run.json").read_text("utf-8"))
     assert info["seed"] == 0 and info["scenario"] == "default"
     tables = ic.load_tables("example")  # every table validated
-    assert tables.keys() == {"organizations", "patents", "alliances"}
+    assert tables.keys() == {"organizations", "patents", "alliances", "citations"}
     assert min(len(frame) for frame in tables.values()) > 0
     assert set(tables["organizations"]["kind"]) <= set(ic.data.KINDS)
     steps = pq.read_table(folder / "indicators.parquet")["step"].to_pylist()

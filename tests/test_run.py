@@ -36,6 +36,7 @@ def test_save_and_load_give_back_the_same_run(tmp_path):
     folder = run.save(tmp_path / "run")
     assert sorted(p.name for p in folder.iterdir()) == [
         "alliances.parquet",
+        "citations.parquet",
         "indicators.parquet",
         "organizations.parquet",
         "patents.parquet",

@@ -5,7 +5,7 @@
 >>> run.indicators.columns.tolist()
 ['step', 'n_orgs', 'total_knowledge', 'mean_pool', 'grid_gini']
 
-A run folder holds the four cluster tables as Parquet, ``scenario.toml`` (the fully resolved
+A run folder holds the five cluster tables as Parquet, ``scenario.toml`` (the fully resolved
 scenario: ``simulate("DIR/scenario.toml", seed=S)`` repeats the run exactly) and ``run.json``
 (package version, seed, steps, wall time).
 """
@@ -32,6 +32,7 @@ from innocluster.models import ModelSpec, model_of
 from innocluster.scenario import Scenario, ScenarioBase, load_scenario, scenario_to_toml
 from innocluster.tables import (
     ALLIANCES,
+    CITATIONS,
     ORGANIZATIONS,
     PATENTS,
     TableSchema,
@@ -45,7 +46,7 @@ from innocluster.tables import (
 __all__ = ["Run", "simulate", "load_run", "TABLE_NAMES"]
 
 #: The cluster tables of a run, in the order they are written.
-TABLE_NAMES = ("organizations", "patents", "alliances", "indicators")
+TABLE_NAMES = ("organizations", "patents", "alliances", "citations", "indicators")
 
 
 @dataclass
@@ -78,6 +79,11 @@ class Run:
     def alliances(self) -> pd.DataFrame:
         """One row per alliance (empty, with its columns, for models without alliances)."""
         return to_pandas(self.tables["alliances"])
+
+    @property
+    def citations(self) -> pd.DataFrame:
+        """One row per citation (empty, with its columns, for models whose patents cite none)."""
+        return to_pandas(self.tables["citations"])
 
     @property
     def indicators(self) -> pd.DataFrame:
@@ -144,6 +150,7 @@ def simulate(
         "timings": {name: round(sec, 4) for name, sec in sim.timings.items()},
         "python": platform.python_version(),
         "numpy": np.__version__,
+        "citation_channels": channel_shares(tables["citations"]),
     }
     return Run(resolved, int(seed), tables, info)
 
@@ -177,6 +184,7 @@ def _schemas(scenario: Scenario) -> dict[str, TableSchema]:
         "organizations": ORGANIZATIONS,
         "patents": PATENTS,
         "alliances": ALLIANCES,
+        "citations": CITATIONS,
         "indicators": indicators_schema(model_of(scenario).indicators),
     }
 
@@ -193,5 +201,24 @@ def _tables(sim: Simulation) -> dict[str, pa.Table]:
         ),
         "patents": from_arrays(PATENTS, patents) if patents else PATENTS.empty(),
         "alliances": from_arrays(ALLIANCES, sim.state.alliances.records()),
+        "citations": _citations(sim),
         "indicators": from_arrays(schemas["indicators"], indicators),
     }
+
+
+def _citations(sim: Simulation) -> pa.Table:
+    # The channel codes of the state's chunks become the model's channel names.
+    records = sim.state.citation_records()
+    if not records:
+        return CITATIONS.empty()
+    names = np.array(sim.model.channels, dtype=object)
+    return from_arrays(CITATIONS, {**records, "channel": names[records["channel"]]})
+
+
+def channel_shares(citations: pa.Table) -> dict[str, float]:
+    """The share of a run's citations made through each channel (empty without citations)."""
+    channel = citations.column("channel").to_numpy(zero_copy_only=False)
+    if len(channel) == 0:
+        return {}
+    names, counts = np.unique(channel.astype(str), return_counts=True)
+    return {str(k): round(float(c) / len(channel), 6) for k, c in zip(names, counts, strict=True)}

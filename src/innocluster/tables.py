@@ -1,10 +1,11 @@
 """The cluster tables: the one data shape shared by simulation and real data.
 
-Four tables describe a cluster (``docs/data-formats.md`` lists every column):
+Five tables describe a cluster (``docs/data-formats.md`` lists every column):
 
 - ``organizations``: one row per organisation, alive or exited;
 - ``patents``: one row per patent (codified innovation);
 - ``alliances``: one row per alliance, ended or not;
+- ``citations``: one row per citation of one patent by a later one (optional in real data);
 - ``indicators``: one row per step (simulation) or year (real data); its columns depend on the
   model (``step`` always comes first).
 
@@ -33,11 +34,13 @@ __all__ = [
     "PRODUCERS",
     "VALUES",
     "CLUSTER_TABLES",
+    "OPTIONAL_TABLES",
     "Column",
     "TableSchema",
     "ORGANIZATIONS",
     "PATENTS",
     "ALLIANCES",
+    "CITATIONS",
     "indicators_schema",
     "from_arrays",
     "write_table",
@@ -247,8 +250,35 @@ ALLIANCES = TableSchema(
 )
 
 
+CITATIONS = TableSchema(
+    "citations",
+    (
+        Column("citing", "int64", "", "the citing patent's patent_id", value="id"),
+        Column(
+            "cited",
+            "int64",
+            "",
+            "the cited patent's patent_id; null if it lies outside the data",
+            True,
+            value="id",
+        ),
+        Column("year", "int32", "step or year", "step (year) of the citing patent", value="year"),
+        Column(
+            "channel",
+            "string",
+            "",
+            "how the citing organisation learned what it cites (simulation); null if unknown",
+            True,
+        ),
+    ),
+)
+
 #: The cluster tables a data folder holds, by name (the indicators table depends on the model).
-CLUSTER_TABLES = {schema.name: schema for schema in (ORGANIZATIONS, PATENTS, ALLIANCES)}
+CLUSTER_TABLES = {
+    schema.name: schema for schema in (ORGANIZATIONS, PATENTS, ALLIANCES, CITATIONS)
+}
+#: The cluster tables a data folder may leave out (real data without citations).
+OPTIONAL_TABLES = ("citations",)
 
 
 def indicators_schema(columns: tuple[Column, ...]) -> TableSchema:

@@ -26,6 +26,7 @@ def test_run_writes_the_folder_and_repeats_exactly(tmp_path):
     assert len(first) == 20
     assert sorted(p.name for p in out.iterdir()) == [
         "alliances.parquet",
+        "citations.parquet",
         "indicators.parquet",
         "organizations.parquet",
         "patents.parquet",

@@ -153,3 +153,35 @@ def test_source_id_and_name_are_optional_text_on_one_line(tmp_path):
     assert orgs["source_id"].tolist() == ["A-1", "U-7", "A-1"]  # one source id, two sites
     assert orgs["name"].fillna("-").tolist() == ["Acme, Inc.", "-", "Beta Lab"]
     assert "source_id" not in load_tables(write(tmp_path / "without"))["organizations"]
+
+
+CITATIONS = "citing,cited,year\n11,10,2003\n12,,2005\n12,11,2005\n"
+
+
+def test_citations_are_optional_and_read_with_outside_patents_as_missing(tmp_path):
+    assert "citations" not in load_tables(write(tmp_path / "without"))
+    folder = write(tmp_path / "with")
+    (folder / "citations.csv").write_text(CITATIONS)
+    cites = load_tables(folder)["citations"]
+    assert cites["cited"].isna().tolist() == [False, True, False]  # 12 cites outside the data
+    assert cites["channel"].isna().all()  # real data does not know the channel
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("citing,cited,year\n99,10,2003\n", "row 1, column citing: patent 99 does not exist"),
+        ("citing,cited,year\n11,98,2003\n", "row 1, column cited: patent 98 does not exist"),
+        (
+            "citing,cited,year\n10,12,1995\n",
+            "row 1, column cited: patent 12 was filed in 2005, after the citing patent 10 (1995)",
+        ),
+        ("citing,year\n11,2003\n", "column cited: missing column"),
+        ("citing,cited,year\n,10,2003\n", "row 1, column citing: missing value"),
+    ],
+)
+def test_bad_citations_are_named_by_row_and_column(tmp_path, text, problem):
+    folder = write(tmp_path)
+    (folder / "citations.csv").write_text(text)
+    found = "\n".join(messages(folder))
+    assert f"citations.csv, {problem}" in found, found

@@ -137,6 +137,7 @@ def observe_step(mechanism: Mechanism, state: State, scenario: object, seed: int
     before_world = copy.deepcopy(state.world)
     before_ties = state.alliances.records()
     n_patents, next_id = len(state.patents), state.orgs.next_id
+    n_citations = len(state.citations)
     n_exits = len(state.orgs.archive)
 
     state.orgs.__class__ = _RecordedPopulation
@@ -179,6 +180,8 @@ def observe_step(mechanism: Mechanism, state: State, scenario: object, seed: int
         structure.add("remove_orgs")
     if len(state.patents) != n_patents:
         structure.add("patents")
+    if len(state.citations) != n_citations:
+        structure.add("citations")
     if any(not _same(before_ties[k], ties[k]) for k in ties):
         structure.add("alliances")
     return Observed(

@@ -25,7 +25,7 @@ __all__ = ["Contract", "Mechanism", "ModelSpec", "Step", "stream_key"]
 Step = Callable[[State, Any, np.random.Generator], None]
 
 #: Parts of the state other than organisation fields that a step may change.
-STRUCTURE = ("add_orgs", "remove_orgs", "alliances", "patents")
+STRUCTURE = ("add_orgs", "remove_orgs", "alliances", "patents", "citations")
 
 
 def stream_key(name: str) -> int:
@@ -87,6 +87,8 @@ class ModelSpec:
         indicators: the indicator columns ``observe`` returns, besides ``step``.
         organizations: ``organizations(state, scenario) -> dict of arrays``: the columns of the
             organizations table for live and exited organisations.
+        channels: the names of the codes of the ``channel`` column of ``state.citations``
+            (empty for a model whose patents cite nothing).
 
     Raises:
         ValueError: two mechanisms share a name; two parts of the run (the mechanisms and
@@ -101,6 +103,7 @@ class ModelSpec:
     observe: Callable[[State, Any], dict[str, float]]
     indicators: tuple[Column, ...]
     organizations: Callable[[State, Any], dict[str, np.ndarray]]
+    channels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = ["init", *(m.name for m in self.mechanisms)]

@@ -237,7 +237,8 @@ class State:
 
     ``flows`` holds what mechanisms counted during the current step (entries, exits, the mean
     spillover pool, ...); the engine clears it before each step and hands it to the observer.
-    ``patents`` collects the rows of the patents table as chunks of arrays. ``world`` holds a
+    ``patents`` and ``citations`` collect the rows of the patents and citations tables as
+    chunks of arrays (one chunk per mechanism and step). ``world`` holds a
     model's cluster-wide values (the cluster model's
     :class:`~innocluster.models.cluster.state.World`).
     """
@@ -247,10 +248,19 @@ class State:
     step: int = 0
     flows: dict[str, float] = field(default_factory=dict)
     patents: list[dict[str, np.ndarray]] = field(default_factory=list)
+    citations: list[dict[str, np.ndarray]] = field(default_factory=list)
     world: Any = None
 
     def patent_records(self) -> dict[str, np.ndarray] | None:
         """The patent chunks concatenated per column, or ``None`` if there are none."""
-        if not self.patents:
-            return None
-        return {name: np.concatenate([c[name] for c in self.patents]) for name in self.patents[0]}
+        return _concatenated(self.patents)
+
+    def citation_records(self) -> dict[str, np.ndarray] | None:
+        """The citation chunks concatenated per column, or ``None`` if there are none."""
+        return _concatenated(self.citations)
+
+
+def _concatenated(chunks: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray] | None:
+    if not chunks:
+        return None
+    return {name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}

@@ -1,12 +1,13 @@
 """Cluster tables from a user's files: CSV, TSV or Parquet, validated, positions in kilometres.
 
 A data folder holds ``organizations``, ``patents`` and ``alliances`` (and optionally
-``indicators``) as ``<name>.csv``, ``<name>.tsv`` or ``<name>.parquet``. Reading checks every
+``citations`` and ``indicators``) as ``<name>.csv``, ``<name>.tsv`` or ``<name>.parquet``. Reading checks every
 value against the table's declared schema (:mod:`innocluster.tables`) and collects the problems
 (up to a limit) instead of stopping at the first: a missing column, a value of the wrong type, a
 missing value where one is required, a negative count, a coordinate out of range, a duplicate
 id, a patent or alliance naming an organisation that does not exist, a year or date that cannot
-be read, an unknown kind, an empty file, bytes that are not UTF-8. Each problem names the file,
+be read, an unknown kind, an empty file, bytes that are not UTF-8, a citation of a patent that
+does not exist or of one filed after the citing one. Each problem names the file,
 the row (1-based, the header not counted), the column and what was expected.
 
 What real data may leave out is filled in:
@@ -17,8 +18,8 @@ What real data may leave out is filled in:
 - without a ``region`` column, organisations are assigned to the cells of a square grid of
   ``grid_km`` km over their positions (region ``row * R + col``);
 - optional columns (``field_focus``, ``exited``, ``employees``, ``parent`` of organisations;
-  ``x``, ``y`` of patents, taken from their owner; ``end``, ``strength`` of alliances) may be
-  absent; organisations may carry ``source_id`` and ``name`` (text on one line: no tab, line
+  ``x``, ``y`` of patents, taken from their owner; ``end``, ``strength`` of alliances;
+  ``channel`` of citations) may be absent; an empty ``cited`` is a patent outside the data; organisations may carry ``source_id`` and ``name`` (text on one line: no tab, line
   break or other control character), kept as they are;
 - years (``born``, ``exited``, ``year``, ``start``, ``end``) may be integers or ISO dates
   (``2015-03-01``), of which the year is kept.
@@ -36,7 +37,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from innocluster.errors import InnoclusterError
-from innocluster.tables import CLUSTER_TABLES, KINDS
+from innocluster.tables import CLUSTER_TABLES, KINDS, OPTIONAL_TABLES
 
 __all__ = ["Problem", "file_columns", "load_tables", "resolve_folder", "validate_folder"]
 
@@ -159,6 +160,8 @@ def resolve_folder(folder: str | Path) -> Path:
 
 def _read(folder: Path, name: str, out: _Collector) -> tuple[str, pd.DataFrame] | None:
     found = [folder / f"{name}{s}" for s in _SUFFIXES if (folder / f"{name}{s}").is_file()]
+    if not found and name in OPTIONAL_TABLES:
+        return None
     if not found:
         out.add(
             str(folder / name),
@@ -325,6 +328,7 @@ def _complete(tables: dict[str, pd.DataFrame], grid_km: float) -> None:
     defaults = {
         "organizations": ("field_focus", "exited", "employees", "parent"),
         "alliances": ("end",),
+        "citations": ("channel",),
     }
     for name, columns in defaults.items():
         if name in tables:
@@ -357,6 +361,38 @@ def _references(tables: dict[str, pd.DataFrame], raw, out: _Collector) -> None:
     if "alliances" in tables:
         for column in ("org_a", "org_b"):
             _dangling(tables["alliances"], column, known, raw["alliances"][0], out)
+    if "citations" in tables:
+        _citations(tables, raw["citations"][0], out)
+
+
+def _citations(tables: dict[str, pd.DataFrame], file: str, out: _Collector) -> None:
+    # Both patents of a citation exist (an empty cited: outside the data), and the cited one
+    # was filed no later than the citing one.
+    citations = tables["citations"]
+    if "cited" not in citations:  # its values may be empty, but the column must be there
+        out.add(file, None, "cited", "missing column")
+    if "patents" not in tables:
+        out.add(file, None, None, "citations need the patents table")
+    if "patents" not in tables or not {"citing", "cited"} <= set(citations):
+        return
+    patents = tables["patents"]
+    year = pd.Series(patents["year"].to_numpy(dtype=float), index=patents["patent_id"])
+    year = year[~year.index.duplicated()]
+    for column in ("citing", "cited"):
+        ids = citations[column].to_numpy(dtype=float)
+        bad = ~np.isnan(ids) & ~np.isin(ids, patents["patent_id"].to_numpy(dtype=float))
+        for i in np.flatnonzero(bad)[: out.limit]:
+            out.add(file, int(i) + 1, column, f"patent {ids[i]:.0f} does not exist in patents")
+    citing = citations["citing"].map(year).to_numpy(dtype=float)
+    cited = citations["cited"].map(year).to_numpy(dtype=float)
+    for i in np.flatnonzero(cited > citing)[: out.limit]:
+        out.add(
+            file,
+            int(i) + 1,
+            "cited",
+            f"patent {citations['cited'].iloc[i]:.0f} was filed in {cited[i]:.0f}, after the "
+            f"citing patent {citations['citing'].iloc[i]:.0f} ({citing[i]:.0f})",
+        )
 
 
 def _duplicates(frame: pd.DataFrame, column: str, file: str, out: _Collector) -> None:

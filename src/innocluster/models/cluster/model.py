@@ -10,12 +10,13 @@ each one switchable in ``[mechanisms]`` and seeded by its own name:
 4. ``alliances``: partners are sought, accepted, strengthened, dropped;
 5. ``seci``: socialisation, externalisation, combination, internalisation;
 6. ``research``: the knowledge production function, innovations, patents;
-7. ``entrepreneurship``: spin-offs, academic spin-offs, outside entrants;
-8. ``market``: demand over the life cycle, price, profits, growth, exit;
-9. ``mobility``: employees move between nearby firms with their know-how;
-10. ``institutions``: reforms and institutional quality, variety and demand;
-11. ``openness``: learning from the outside frontier, foreign direct investment;
-12. ``depreciation``: knowledge becomes obsolete.
+7. ``citations``: this year's patents cite earlier ones through the channels of learning;
+8. ``entrepreneurship``: spin-offs, academic spin-offs, outside entrants;
+9. ``market``: demand over the life cycle, price, profits, growth, exit;
+10. ``mobility``: employees move between nearby firms with their know-how;
+11. ``institutions``: reforms and institutional quality, variety and demand;
+12. ``openness``: learning from the outside frontier, foreign direct investment;
+13. ``depreciation``: knowledge becomes obsolete.
 
 The indicators are computed by the same functions that measure real clusters
 (:mod:`innocluster.measures`). See ``docs/model.md`` for the equations and their sources.
@@ -39,6 +40,7 @@ from innocluster.measures import (
 )
 from innocluster.models.cluster.mechanisms import (
     alliances,
+    citations,
     depreciation,
     entrepreneurship,
     governance,
@@ -53,6 +55,7 @@ from innocluster.models.cluster.mechanisms import (
 )
 from innocluster.models.cluster.parameters import INSTRUMENTS, ClusterScenario
 from innocluster.models.cluster.state import (
+    CHANNELS,
     FIRM,
     INSTITUTE,
     INTERMEDIARY,
@@ -141,6 +144,7 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
         "knowledge_tacit": float(tacit.sum()),
         "knowledge_explicit": float(explicit.sum()),
         "patents": float(len(patents["x"])),
+        "citations": flows.get("citations", 0.0),
         "price": world.price,
         "demand": world.demand,
         "output": flows.get("output", 0.0),
@@ -299,6 +303,7 @@ INDICATORS = (
     _column("knowledge_tacit", "units", "tacit knowledge of all organisations"),
     _column("knowledge_explicit", "units", "explicit knowledge of all organisations"),
     _column("patents", "patents", "patents filed this step"),
+    _column("citations", "citations", "citations made by this step's patents"),
     _column("price", "MU per quality unit", "market-clearing price"),
     _column("demand", "MU/year", "market demand"),
     _column("output", "units/year", "output of firms and leaders"),
@@ -357,6 +362,7 @@ ORDER = (
     alliances,
     seci,
     research,
+    citations,
     entrepreneurship,
     market,
     mobility,
@@ -376,4 +382,5 @@ MODEL = ModelSpec(
     observe=observe,
     indicators=INDICATORS,
     organizations=organizations,
+    channels=CHANNELS,
 )

@@ -31,6 +31,7 @@ __all__ = [
     "AlliancesParams",
     "GovernanceParams",
     "OpennessParams",
+    "CitationsParams",
     "INSTRUMENTS",
 ]
 
@@ -714,12 +715,37 @@ class OpennessParams(Section):
     )
 
 
+class CitationsParams(Section):
+    """How a new patent cites earlier ones (the citations table)."""
+
+    per_patent: float = parameter(
+        6.0,
+        "mean citations a patent makes to earlier patents (Poisson)",
+        "citations",
+        "Hall, Jaffe and Trajtenberg (2001): US utility patents made 5 to 10 on average, "
+        "1975-1999",
+        ge=0.0,
+        le=1000.0,
+    )
+    background: float = parameter(
+        0.63,
+        "share of citations drawn from the field's whole stock, not through a channel of "
+        "learning (prior art added by examiners)",
+        "",
+        "Alcacer, Gittelman and Sampat (2009): examiners added 63% of the citations of the "
+        "average US patent granted 2001-2003",
+        ge=0.0,
+        le=1.0,
+    )
+
+
 class ClusterMechanisms(Section):
     """Which mechanisms of the cluster model run; a switched-off one leaves its fields alone."""
 
     government: bool = True
     spillover: bool = True
     research: bool = True
+    citations: bool = True
     entrepreneurship: bool = True
     market: bool = True
     mobility: bool = True
@@ -750,6 +776,7 @@ class ClusterScenario(ScenarioBase):
     alliances: AlliancesParams = AlliancesParams()
     governance: GovernanceParams = GovernanceParams()
     openness: OpennessParams = OpennessParams()
+    citations: CitationsParams = CitationsParams()
     mechanisms: ClusterMechanisms = ClusterMechanisms()
 
     @model_validator(mode="after")

@@ -28,6 +28,9 @@ supply        float64    MU of research money from the governance regime this st
 member        int8       1 if the organisation is a member of the knowledge platform
 rd            float64    MU of R&D money this step (research)
 rd_process    float64    share of that money spent on process R&D (firms and leaders; research)
+learned       (n, C)     knowledge gained by each channel of :data:`CHANNELS`, units >= 0,
+                         depreciating as knowledge does: what a patent's citations follow
+held          (n, D)     patents the organisation has filed, by field (citations)
 ============  =========  ======================================================================
 
 ``born`` and ``parent`` (org id of the parent of a spin-off, -1 if none) are built into
@@ -64,6 +67,9 @@ __all__ = [
     "partner_ids",
     "draw_fields",
     "cluster_stocks",
+    "CHANNELS",
+    "LEARNED",
+    "channel",
 ]
 
 #: Kind codes to the names used in the organizations table (:data:`innocluster.tables.KINDS`).
@@ -71,6 +77,31 @@ KIND_NAMES = np.array(KINDS)
 FIRM, LEADER, INSTITUTE, INTERMEDIARY = (
     KINDS.index(name) for name in ("firm", "leader", "institute", "intermediary")
 )
+
+
+#: The channels by which an organisation acquires knowledge, and so cites: its own research,
+#: spillover from neighbours, alliance partners and co-located organisations (socialisation),
+#: movers' former employers, the platform (combination), a spin-off's parent, the outside
+#: frontier, and a background draw from the field's stock (the last has no column in
+#: ``learned``; see :mod:`~innocluster.models.cluster.mechanisms.citations`).
+CHANNELS = (
+    "own",
+    "spillover",
+    "alliance",
+    "colocation",
+    "mobility",
+    "platform",
+    "parent",
+    "frontier",
+    "background",
+)
+#: The channels recorded in the ``learned`` field (every one but ``background``).
+LEARNED = CHANNELS[:-1]
+
+
+def channel(name: str) -> int:
+    """The column of ``learned`` that records the channel ``name`` (one of :data:`LEARNED`)."""
+    return LEARNED.index(name)
 
 
 @dataclass
@@ -100,6 +131,9 @@ class World:
         connect: intensity of the connect instrument this year, >= 0 (governance).
         phase, action: the last diagnosis of the cluster's phase and the governance it applies.
         knowledge_total: total knowledge at the end of the last institutions step.
+        patent_keys, patent_index: the patents filed before this year, sorted by
+            ``field * 2**32 + org_id`` and, within a key, by id: ``patent_keys`` the keys and
+            ``patent_index`` the ids (citations writes, to find what an organisation can cite).
     """
 
     Q: float
@@ -125,6 +159,8 @@ class World:
     phase: str = ""
     action: str = "none"
     knowledge_total: float = float("nan")
+    patent_keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    patent_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def __post_init__(self) -> None:
         if len(self.strategic) == 0:
@@ -158,6 +194,8 @@ def organisation_fields(D: int) -> list[FieldSpec]:
         FieldSpec("member", "int8"),
         FieldSpec("rd", "float64"),
         FieldSpec("rd_process", "float64"),
+        FieldSpec("learned", "float64", width=len(LEARNED)),
+        FieldSpec("held", "float64", width=D),
     ]
 
 

@@ -2,7 +2,8 @@
 
 ``tacit <- (1 - delta) tacit`` and ``explicit <- (1 - delta) explicit``, the perpetual-inventory
 rule of R&D capital (Griliches 1979, who uses 10-15% a year; the default is 5% for knowledge
-that includes know-how embodied in people).
+that includes know-how embodied in people). The record of where knowledge came from
+(``learned``, which citations follow) ages at the same rate.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -21,8 +22,8 @@ __all__ = ["CONTRACT", "step"]
 #: What the mechanism reads and writes (checked by the contract tests).
 CONTRACT = Contract(
     sections=("knowledge",),
-    reads=("tacit", "explicit"),
-    writes=("tacit", "explicit"),
+    reads=("tacit", "explicit", "learned"),
+    writes=("tacit", "explicit", "learned"),
 )
 
 
@@ -31,3 +32,4 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     keep = 1.0 - scenario.knowledge.delta
     state.orgs["tacit"][:] *= keep
     state.orgs["explicit"][:] *= keep
+    state.orgs["learned"][:] *= keep  # the record of where knowledge came from ages with it

@@ -29,7 +29,8 @@ price and the last congestion multiplier ``c_r`` of its region (market):
 ``(price * quality * (1 - rd_share) - unit_cost * c_r) * q(team, unit_cost) > fixed_cost``
 with ``q(team, unit_cost)`` the output of the founding team at the founder's unit cost
 (``state.capacity``; entry is always possible before the market has a price).
-The new firm's capital is what is left after the entry cost.
+The new firm's capital is what is left after the entry cost. A spin-off records what it
+inherited in its ``learned`` parent channel, so that its patents cite its parent's.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -44,8 +45,10 @@ from innocluster.models.cluster.parameters import ClusterScenario
 from innocluster.models.cluster.state import (
     FIRM,
     INSTITUTE,
+    LEARNED,
     absorptive_capacity,
     capacity,
+    channel,
     is_producer,
     knowledge_stock,
     region_of,
@@ -162,10 +165,18 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
             employees=team[enter],
             unit_cost=cost[enter],
             quality=quality[enter],
+            learned=_inherited(tacit[enter], parent_ids[enter] >= 0),
         )
     state.flows["entries"] = float(count)
     state.flows["spinoffs"] = float((parent_ids[enter] >= 0).sum())
     state.flows["grants_paid"] = paid
+
+
+def _inherited(tacit, spun_off) -> np.ndarray:
+    # The learned channels of new firms: a spin-off's knowledge came from its parent.
+    learned = np.zeros((len(tacit), len(LEARNED)))
+    learned[:, channel("parent")] = np.where(spun_off, tacit.sum(axis=1), 0.0)
+    return learned
 
 
 def _incumbent_quality(orgs, producer) -> float:

@@ -9,7 +9,8 @@ least ``r_mob`` km, the spatial index of :mod:`innocluster.core.space`), chosen 
 proportional to its employees (bigger employers hire more); a mover drawn back to the firm it
 left stays. The new employer gains ``carry`` times the mover's
 share of the old employer's tacit knowledge, ``carry * tacit_src / E_src`` per field; the old
-employer keeps its knowledge (know-how is copied, not lost).
+employer keeps its knowledge (know-how is copied, not lost). The gain is recorded in the new
+employer's ``learned`` mobility channel, which its patents' citations follow.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -23,7 +24,7 @@ from innocluster.core.space import build_grid
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import is_producer
+from innocluster.models.cluster.state import channel, is_producer
 
 __all__ = ["CONTRACT", "step"]
 
@@ -32,7 +33,7 @@ __all__ = ["CONTRACT", "step"]
 CONTRACT = Contract(
     sections=("mobility", "space"),
     reads=("kind", "x", "y", "employees", "tacit"),
-    writes=("employees", "tacit"),
+    writes=("employees", "tacit", "learned"),
     flows=("movers",),
 )
 
@@ -66,7 +67,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     departures = np.bincount(src, minlength=n)
     arrivals = np.bincount(dst, minlength=n)
     E = employees[workers].astype(float)
-    _carry(orgs["tacit"], workers[src], workers[dst], p.carry / E[src])
+    gained = _carry(orgs["tacit"], workers[src], workers[dst], p.carry / E[src])
+    orgs["learned"][:, channel("mobility")] += gained
     employees[workers] += arrivals - departures
     state.flows["movers"] = float(len(src))
 
@@ -93,12 +95,16 @@ def _new_employers(src, u, cum, lo, hi, start, size):
 @numba.njit(cache=True)
 def _carry(tacit, src, dst, weight):
     # tacit[dst] += weight * tacit[src] per mover, all read from the start-of-step knowledge;
-    # one serial pass in the movers' order, so the sums do not depend on threads.
+    # one serial pass in the movers' order, so the sums do not depend on threads. Returns each
+    # organisation's total gain.
     n, dims = tacit.shape
     gain = np.zeros((n, dims))
     for k in range(len(src)):
         for d in range(dims):
             gain[dst[k], d] += weight[k] * tacit[src[k], d]
+    total = np.zeros(n)
     for i in range(n):
         for d in range(dims):
             tacit[i, d] += gain[i, d]
+            total[i] += gain[i, d]
+    return total

@@ -9,7 +9,9 @@ latecomer (Mathews 2002)::
 Foreign direct investment brings ``Poisson(fdi_rate)`` foreign leading companies a year, each
 at a uniform position with ``fdi_knowledge * F`` tacit knowledge, the population's leader size
 and capital, the incumbents' best unit cost and quality (Finegold, Wong and Cheah
-2004 on Singapore's FDI-led biotechnology).
+2004 on Singapore's FDI-led biotechnology). What is absorbed, and a foreign leader's whole
+knowledge, is recorded in the ``learned`` frontier channel: their patents cite the outside
+world.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -25,7 +27,9 @@ from innocluster.models.cluster.parameters import ClusterScenario
 from innocluster.models.cluster.state import (
     INTERMEDIARY,
     LEADER,
+    LEARNED,
     absorptive_capacity,
+    channel,
     is_producer,
     knowledge_stock,
     region_of,
@@ -38,7 +42,7 @@ __all__ = ["CONTRACT", "step"]
 CONTRACT = Contract(
     sections=("knowledge", "market", "openness", "population", "space"),
     reads=("kind", "tacit", "explicit", "unit_cost", "quality"),
-    writes=("explicit",),
+    writes=("explicit", "learned"),
     world_writes=("frontier",),
     flows=("absorbed", "fdi"),
     structure=("add_orgs",),
@@ -54,6 +58,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     A = absorptive_capacity(knowledge_stock(orgs["tacit"], explicit), scenario.knowledge.K_half)
     A[orgs["kind"] == INTERMEDIARY] = 0.0
     absorbed = _absorb(explicit, p.openness * A, world.frontier)
+    orgs["learned"][:, channel("frontier")] += absorbed
 
     arriving = int(rng.poisson(p.fdi_rate))
     if arriving:
@@ -62,6 +67,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
         cost = orgs["unit_cost"][producer].min() if producer.any() else scenario.market.unit_cost
         quality = orgs["quality"][producer].max() if producer.any() else 1.0
         xy = rng.random((arriving, 2)) * space.L
+        learned = np.zeros((arriving, len(LEARNED)))
+        learned[:, channel("frontier")] = p.fdi_knowledge * world.frontier.sum()
         orgs.add(
             state.step,
             kind=np.full(arriving, LEADER, dtype=np.int8),
@@ -73,6 +80,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
             employees=np.full(arriving, pop.leader_employees),
             unit_cost=np.full(arriving, cost),
             quality=np.full(arriving, quality),
+            learned=learned,
         )
     state.flows["absorbed"] = float(absorbed.sum())
     state.flows["fdi"] = float(arriving)

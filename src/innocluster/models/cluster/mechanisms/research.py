@@ -47,7 +47,8 @@ its innovator ``new_sales`` MU a year of new buyers, served by hiring at this ye
 head (rounded at random). Product innovations are imitated at once (Klepper 1996): every firm
 and leader makes the best product quality of the year, so quality is common and only rescales
 the price per quality unit. ``rd`` and ``rd_process`` record each organisation's R&D money and
-its process share.
+its process share. Each innovation also adds one unit to the organisation's ``learned`` own
+channel (its patents may cite its own earlier ones).
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -64,6 +65,7 @@ from innocluster.models.cluster.state import (
     capacity,
     draw_fields,
     file_patents,
+    channel,
     is_producer,
     knowledge_stock,
 )
@@ -92,7 +94,16 @@ CONTRACT = Contract(
         "x",
         "y",
     ),
-    writes=("tacit", "explicit", "unit_cost", "quality", "employees", "rd", "rd_process"),
+    writes=(
+        "tacit",
+        "explicit",
+        "unit_cost",
+        "quality",
+        "employees",
+        "rd",
+        "rd_process",
+        "learned",
+    ),
     world_reads=("Q", "maturity", "strategic", "price"),
     world_writes=("patents_filed",),
     flows=("innovations", "process", "product", "patents", "new_sales"),
@@ -182,6 +193,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     cell = owner * D + field
     tacit += np.bincount(cell, minlength=orgs.n * D).reshape(orgs.n, D)
     explicit += np.bincount(cell[patented], minlength=orgs.n * D).reshape(orgs.n, D)
+    orgs["learned"][:, channel("own")] += counts
 
     n_product = np.where(producer, n_other, 0)
     cost = orgs["unit_cost"]

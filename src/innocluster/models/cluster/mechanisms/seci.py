@@ -30,7 +30,10 @@ and then applied, with ``A_i`` the absorptive capacity (Cohen and Levinthal 1990
 - **internalisation** (explicit to tacit): ``d tacit_i = internalisation * A_i *
   max(explicit_i - tacit_i, 0)``: codified knowledge becomes capability.
 
-Depreciation is its own mechanism.
+Depreciation is its own mechanism. What each organisation gains is recorded in its ``learned``
+channels, which its patents' citations follow: socialisation from partners (``alliance``) and
+from neighbours (``colocation``), in proportion to their parts of the gap, and combination
+(``platform``).
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -48,6 +51,7 @@ from innocluster.models.cluster.state import (
     INTERMEDIARY,
     absorptive_capacity,
     alliance_rows,
+    channel,
     draw_fields,
     file_patents,
     knowledge_stock,
@@ -61,7 +65,7 @@ __all__ = ["CONTRACT", "step", "partner_gaps"]
 CONTRACT = Contract(
     sections=("knowledge", "seci", "space"),
     reads=("org_id", "kind", "x", "y", "tacit", "explicit", "member"),
-    writes=("tacit", "explicit"),
+    writes=("tacit", "explicit", "learned"),
     world_reads=("language", "platform_owner", "platform_age"),
     world_writes=("patents_filed",),
     flows=(
@@ -106,6 +110,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     gap, weight = gap_to_neighbours(
         orgs["x"], orgs["y"], tacit, tacit + explicit, p.r_tacit, p.r_tacit, scenario.space.L
     )
+    near = gap.sum(axis=1)
     if len(ties):
         rows_a, rows_b = alliance_rows(orgs, ties.a, ties.b)
         gap += partner_gaps(tacit, rows_a, rows_b, ties.strength)
@@ -137,6 +142,13 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
         p.internalisation,
         per_org,
     )
+    # Socialisation is linear in the gap: the partners' part of it is theirs.
+    total = gap.sum(axis=1)
+    from_near = np.divide(near, total, out=np.zeros(n), where=total > 0)
+    learned = orgs["learned"]
+    learned[:, channel("colocation")] += per_org[:, 0] * from_near
+    learned[:, channel("alliance")] += per_org[:, 0] * (1.0 - from_near)
+    learned[:, channel("platform")] += per_org[:, 2]
     totals = per_org.sum(axis=0)
     flows = state.flows
     flows["seci_socialization"] = float(totals[0])

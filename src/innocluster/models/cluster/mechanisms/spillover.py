@@ -14,7 +14,8 @@ weights sum to more than 1 the sum becomes a weighted mean, so that a crowd of n
 cannot push an organisation past what they know (the gain is at most ``s_sp * A_i * b_i``
 times the largest gap). Knowledge is non-rival:
 the source loses nothing. All gains are computed from the state at the start of the step.
-Neighbours come from a cell grid (:mod:`innocluster.models.cluster.kernels`), never from
+What each organisation gains is recorded in its ``learned`` spillover channel, which its
+patents' citations follow. Neighbours come from a cell grid (:mod:`innocluster.models.cluster.kernels`), never from
 all pairs; intermediaries are found on a cell grid too. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
@@ -29,7 +30,12 @@ from innocluster.core.spec import Contract
 from innocluster.core.state import State
 from innocluster.models.cluster.kernels import gap_to_neighbours, near_kind
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import INTERMEDIARY, absorptive_capacity, knowledge_stock
+from innocluster.models.cluster.state import (
+    INTERMEDIARY,
+    absorptive_capacity,
+    channel,
+    knowledge_stock,
+)
 
 __all__ = ["CONTRACT", "step"]
 
@@ -38,7 +44,7 @@ __all__ = ["CONTRACT", "step"]
 CONTRACT = Contract(
     sections=("knowledge", "space", "spillover"),
     reads=("kind", "x", "y", "tacit", "explicit"),
-    writes=("explicit",),
+    writes=("explicit", "learned"),
     flows=("spillover",),
 )
 
@@ -57,4 +63,6 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     factor[orgs["kind"] == INTERMEDIARY] = 0.0
     scale = factor / np.maximum(weight, 1.0)
     explicit += scale[:, None] * gap
-    state.flows["spillover"] = float(scale @ gap.sum(axis=1))
+    gained = scale * gap.sum(axis=1)
+    orgs["learned"][:, channel("spillover")] += gained
+    state.flows["spillover"] = float(gained.sum())
