@@ -274,9 +274,7 @@ CITATIONS = TableSchema(
 )
 
 #: The cluster tables a data folder holds, by name (the indicators table depends on the model).
-CLUSTER_TABLES = {
-    schema.name: schema for schema in (ORGANIZATIONS, PATENTS, ALLIANCES, CITATIONS)
-}
+CLUSTER_TABLES = {schema.name: schema for schema in (ORGANIZATIONS, PATENTS, ALLIANCES, CITATIONS)}
 #: The cluster tables a data folder may leave out (real data without citations).
 OPTIONAL_TABLES = ("citations",)
 

@@ -250,6 +250,45 @@ def test_the_written_folder_validates_and_measures(imported):
     assert ic.diagnose(root / "out").year == 2015
 
 
+CITATIONS = (
+    ["patent_id", "citation_sequence", "citation_patent_id", "citation_date", "record_name",
+     "wipo_kind", "citation_category"],
+    [
+        ["1000002", "0", "1000001", "2010-01", "Smith", "B2", "cited by applicant"],
+        ["1000002", "1", "1000001", "2010-01", "Smith", "B2", "cited by examiner"],  # again
+        ["1000003", "0", "D0900001", "2011-03", "Doe", "S1", "cited by examiner"],  # zero-padded
+        ["1000003", "1", "1000005", "2009-12", "Roe", "B2", "cited by applicant"],  # too early
+        ["1000003", "2", "999999", "1999-01", "Poe", "A", "cited by applicant"],  # not in g_patent
+        ["1000001", "0", "1000009", "2011-11", "Lee", "B2", "cited by examiner"],  # granted later
+        ["1000004", "0", "1000001", "2010-01", "Smith", "B2", "cited by applicant"],  # too late
+        ["1000009", "0", "1000001", "2010-01", "Smith", "B2", "cited by third party"],
+    ],
+)  # fmt: skip
+
+
+def test_citations_are_read_when_their_file_is_there(tmp_path):
+    src = release(tmp_path / "src", tables={**TABLES, "g_us_patent_citation": CITATIONS})
+    counts = import_patentsview(src, tmp_path / "out", years=(2010, 2015))
+    cites = ic.load_tables(tmp_path / "out")["citations"]  # validated: cited no later than citing
+    assert cites["citing"].tolist() == [1000002, 1000003, 1000003, 1000003, 1000009]
+    assert cites["cited"].tolist()[:2] == [1000001, 1000900001]
+    assert cites["cited"].isna().tolist() == [False, False, True, True, False]  # outside
+    assert cites["year"].tolist() == [2012, 2015, 2015, 2015, 2011]
+    assert cites["channel"].tolist()[:2] == ["applicant", "examiner"]  # a pair kept once
+    assert cites["channel"].isna().tolist()[-1]  # "cited by third party": no channel
+    assert counts["citations"] == 5 and counts["citations_outside"] == 2
+    assert counts["citations_cited_later"] == 1
+    without = import_patentsview(release(tmp_path / "plain"), tmp_path / "out2")
+    assert "citations" not in without and not (tmp_path / "out2" / "citations.parquet").exists()
+    result = CliRunner().invoke(
+        app,
+        ["import", "patentsview", str(src), "--out", str(tmp_path / "cli"), "--years", "2010-2015"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "6 patents, 2 alliances, 5 citations" in result.stdout
+    assert "note: 2 citation(s) of patents outside the import" in result.stdout
+
+
 @pytest.mark.parametrize(
     ("options", "source_ids", "outside", "dropped"),
     [

@@ -67,6 +67,8 @@ _NOTES = {
     "patents_without_date": "patent(s) without a readable patent_date skipped",
     "patents_unreadable_id": "patent(s) with an id that is not a patent number skipped",
     "patents_without_field": "patent(s) without a CPC code at the chosen level skipped",
+    "citations_outside": "citation(s) of patents outside the import (cited left empty)",
+    "citations_cited_later": "citation(s) of a patent granted after the citing one skipped",
 }
 
 
@@ -130,9 +132,8 @@ def import_patentsview_command(
             grid_km=grid_km,
             progress=step,
         )
-    rows = ", ".join(
-        f"{counts[name]:,} {name}" for name in ("organizations", "patents", "alliances")
-    )
+    tables = ("organizations", "patents", "alliances", "citations")
+    rows = ", ".join(f"{counts[name]:,} {name}" for name in tables if name in counts)
     console.print(f"wrote {out}/ ({rows})", highlight=False, soft_wrap=True)
     for key, text in _NOTES.items():
         if counts.get(key):

@@ -19,7 +19,7 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
-__all__ = ["CellGrid", "build_grid", "cell_of"]
+__all__ = ["CellGrid", "build_grid", "cell_of", "counting_sort"]
 
 
 class CellGrid(NamedTuple):
@@ -82,12 +82,18 @@ def build_grid(
         ncell = min(ncell, int(2.0 * np.sqrt(len(x))) + 1)
     ncell = max(ncell, 1)
     cells = cell_of(x, y, ncell, extent)
-    order, cell_start = _counting_sort(cells, ncell * ncell)
+    order, cell_start = counting_sort(cells, ncell * ncell)
     return CellGrid(order, cell_start, ncell, extent / ncell)
 
 
 @numba.njit(cache=True)
-def _counting_sort(cells: np.ndarray, ncells: int) -> tuple[np.ndarray, np.ndarray]:
+def counting_sort(cells: np.ndarray, ncells: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stable counting sort of integer keys in ``[0, ncells)``: ``(order, start)``.
+
+    ``order`` (int64 ``(n,)``) lists the positions of the keys by key, in their order within a
+    key; the positions of key ``c`` are ``order[start[c]:start[c + 1]]`` (``start`` int64
+    ``(ncells + 1,)``). One pass to count, one to place: ``O(n + ncells)``.
+    """
     start = np.zeros(ncells + 1, dtype=np.int64)
     for c in cells:
         start[c + 1] += 1

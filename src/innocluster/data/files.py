@@ -1,14 +1,14 @@
 """Cluster tables from a user's files: CSV, TSV or Parquet, validated, positions in kilometres.
 
 A data folder holds ``organizations``, ``patents`` and ``alliances`` (and optionally
-``citations`` and ``indicators``) as ``<name>.csv``, ``<name>.tsv`` or ``<name>.parquet``. Reading checks every
-value against the table's declared schema (:mod:`innocluster.tables`) and collects the problems
-(up to a limit) instead of stopping at the first: a missing column, a value of the wrong type, a
-missing value where one is required, a negative count, a coordinate out of range, a duplicate
-id, a patent or alliance naming an organisation that does not exist, a year or date that cannot
-be read, an unknown kind, an empty file, bytes that are not UTF-8, a citation of a patent that
-does not exist or of one filed after the citing one. Each problem names the file,
-the row (1-based, the header not counted), the column and what was expected.
+``citations`` and ``indicators``) as ``<name>.csv``, ``<name>.tsv`` or ``<name>.parquet``.
+Reading checks every value against the table's declared schema (:mod:`innocluster.tables`) and
+collects the problems (up to a limit) instead of stopping at the first: a missing column, a
+value of the wrong type, a missing value where one is required, a negative count, a coordinate
+out of range, a duplicate id, a patent or alliance naming an organisation that does not exist,
+a year or date that cannot be read, an unknown kind, an empty file, bytes that are not UTF-8, a
+citation of a patent that does not exist or of one filed after the citing one. Each problem
+names the file, the row (1-based, the header not counted), the column and what was expected.
 
 What real data may leave out is filled in:
 
@@ -19,8 +19,9 @@ What real data may leave out is filled in:
   ``grid_km`` km over their positions (region ``row * R + col``);
 - optional columns (``field_focus``, ``exited``, ``employees``, ``parent`` of organisations;
   ``x``, ``y`` of patents, taken from their owner; ``end``, ``strength`` of alliances;
-  ``channel`` of citations) may be absent; an empty ``cited`` is a patent outside the data; organisations may carry ``source_id`` and ``name`` (text on one line: no tab, line
-  break or other control character), kept as they are;
+  ``channel`` of citations) may be absent; an empty ``cited`` is a patent outside the data;
+  organisations may carry ``source_id`` and ``name`` (text on one line: no tab, line break or
+  other control character), kept as they are;
 - years (``born``, ``exited``, ``year``, ``start``, ``end``) may be integers or ISO dates
   (``2015-03-01``), of which the year is kept.
 """

@@ -15,7 +15,9 @@ by position; other columns are ignored, so columns that differ between releases,
   ``disambig_state`` with ``state``; ``county_fips`` (and ``state_fips`` when present) with
   ``county``;
 - ``g_cpc_current``: ``patent_id``, ``cpc_sequence``, and ``cpc_section``, ``cpc_class`` or
-  ``cpc_subclass`` (the chosen level); ``cpc_type`` when present.
+  ``cpc_subclass`` (the chosen level); ``cpc_type`` when present;
+- ``g_us_patent_citation`` (optional: without it no citations table is written):
+  ``patent_id``, ``citation_patent_id``; ``citation_category`` when present.
 
 Everything is filtered, joined and aggregated inside DuckDB, which streams the files and keeps
 its tables in a database file in the staging folder, moving them to disk beyond its
@@ -54,6 +56,14 @@ How the tables are made (``docs/data-formats.md`` has the same rules for users):
 - **Alliances**: a pair of kept organisations assigned the same patent in the window (whatever
   its CPC); ``start`` is the year of their first shared patent, ``strength`` the number of
   shared patents, ``end`` null.
+- **Citations**: every citation made by a patent written, one row per citing and cited pair
+  (a pair listed twice is kept once); ``year`` the citing patent's grant year. A cited patent
+  that was written becomes its ``patent_id``; any other (outside the window, the filter or the
+  CPC level, or not in ``g_patent``) is null, outside the data. A citation of a patent granted
+  after the citing one is an error of the source and is skipped (counted). ``channel`` is
+  ``examiner`` or ``applicant`` from ``citation_category`` ("cited by examiner", "cited by
+  applicant"), null otherwise. Patent numbers on both sides are read by the patent rule above,
+  so ``D0123456`` and ``D123456`` are one patent.
 - **Filters** (at most one): ``bbox`` on the position used, ``state`` on the two-letter
   ``disambig_state`` of that position's location, ``county`` on its five-digit county FIPS
   code (``county_fips``, prefixed with ``state_fips`` when it has three digits).
@@ -84,7 +94,14 @@ import pyarrow.parquet as pq
 
 from innocluster.data.files import grid_regions, lambert_equal_area
 from innocluster.errors import InnoclusterError
-from innocluster.tables import ALLIANCES, ORGANIZATIONS, PATENTS, from_arrays, write_table
+from innocluster.tables import (
+    ALLIANCES,
+    CITATIONS,
+    ORGANIZATIONS,
+    PATENTS,
+    from_arrays,
+    write_table,
+)
 
 __all__ = [
     "ASSIGNEE_KINDS",
@@ -104,6 +121,8 @@ FILES = (
     "g_location_disambiguated",
     "g_cpc_current",
 )
+#: Files read when present.
+OPTIONAL_FILES = ("g_us_patent_citation",)
 #: ``assignee_type`` code (after dropping a part-interest leading 1) -> kind of organisation.
 #: 2/3 US/foreign company, 4/5 US/foreign individual, 6/7 US/foreign government, 8/9 US
 #: county/state government. Other codes (1 unassigned, missing): an individual when the
@@ -159,6 +178,7 @@ STEPS = (
     "reading inventors",
     "joining tables",
     "reading CPC classes",
+    "reading citations",
     "writing",
 )
 _REQUIRED = {
@@ -174,6 +194,7 @@ _REQUIRED = {
     "g_inventor_disambiguated": ("patent_id", "inventor_sequence", "location_id"),
     "g_location_disambiguated": ("location_id", "latitude", "longitude"),
     "g_cpc_current": ("patent_id", "cpc_sequence"),
+    "g_us_patent_citation": ("patent_id", "citation_patent_id"),
 }
 # Patent-number prefixes (USPTO document kinds) -> code in the integer patent_id.
 _PREFIXES = {"": 0, "D": 1, "PP": 2, "RE": 3, "H": 4, "T": 5, "X": 6, "RX": 7, "AI": 8}
@@ -237,7 +258,7 @@ def import_patentsview(
     Args:
         source: the folder with ``g_patent``, ``g_assignee_disambiguated``,
             ``g_inventor_disambiguated``, ``g_location_disambiguated`` and ``g_cpc_current``,
-            each as ``.tsv`` or ``.tsv.zip``.
+            and optionally ``g_us_patent_citation``, each as ``.tsv`` or ``.tsv.zip``.
         out: the data folder to write (created; its tables are replaced when it exists).
         years: first and last grant year kept, both included (default: all).
         bbox: ``(lon1, lat1, lon2, lat2)`` in degrees: keep organisations positioned inside.
@@ -252,10 +273,13 @@ def import_patentsview(
         progress: called with each name of :data:`STEPS` as the step begins.
 
     Returns:
-        Rows written (``organizations``, ``patents``, ``alliances``) and what was left out or
-        completed on the way: ``assignees`` (with a patent in the window), ``placed_by_inventors``,
-        ``without_position``, ``outside_filter``, ``individuals_dropped``,
-        ``patents_without_date``, ``patents_unreadable_id``, ``patents_without_field``.
+        Rows written (``organizations``, ``patents``, ``alliances`` and, with the citation
+        file, ``citations``) and what was left out or completed on the way: ``assignees``
+        (with a patent in the window), ``placed_by_inventors``, ``without_position``,
+        ``outside_filter``, ``individuals_dropped``, ``patents_without_date``,
+        ``patents_unreadable_id``, ``patents_without_field``; with citations,
+        ``citations_outside`` (cited patent not written) and ``citations_cited_later``
+        (skipped).
 
     Raises:
         InnoclusterError: an option is not valid, a file or a column is missing, a file cannot
@@ -355,9 +379,11 @@ def _find(folder: Path) -> dict[str, _Source]:
     if not folder.is_dir():
         raise InnoclusterError(f"{folder}: source folder does not exist")
     sources = {}
-    for table in FILES:
+    for table in FILES + OPTIONAL_FILES:
         found = [folder / f"{table}{s}" for s in (".tsv", ".tsv.zip")]
         found = [p for p in found if p.is_file()]
+        if not found and table in OPTIONAL_FILES:
+            continue
         if not found:
             raise InnoclusterError(
                 f"{folder / table}.tsv: file not found (expected {table}.tsv or "
@@ -409,6 +435,8 @@ def _check_columns(sources: dict[str, _Source], options: dict[str, Any]) -> None
     if options["county"] is not None:
         needed["g_location_disambiguated"].append("county_fips")
     for table, columns in needed.items():
+        if table not in sources:
+            continue  # an optional file left out
         src = sources[table]
         missing = [c for c in columns if c not in src.header]
         if missing:
@@ -442,6 +470,17 @@ def _one_line(column: str) -> str:
     # other control characters become one space.
     spaces = "[\\s\\x{00}-\\x{1f}\\x{7f}-\\x{9f}]+"
     return f"NULLIF(trim(regexp_replace({_name(column)}, '{spaces}', ' ', 'g')), '')"
+
+
+def _number(column: str) -> str:
+    # A patent id as the integer patent_id of the tables (see the module docstring), or NULL.
+    prefix = " ".join(f"WHEN {_literal(k)} THEN {v}" for k, v in _PREFIXES.items())
+    digits = f"TRY_CAST(regexp_extract({column}, '([0-9]+)$', 1) AS BIGINT)"
+    return (
+        f"CASE WHEN regexp_full_match({column}, '[A-Z]*[0-9]+') AND {digits} < 1000000000 "
+        f"THEN CASE regexp_extract({column}, '^([A-Z]*)', 1) {prefix} END * 1000000000 "
+        f"+ {digits} END"
+    )
 
 
 def _first_line(err: Exception) -> str:
@@ -480,6 +519,7 @@ class _Import:
         self.inventor_positions()
         self.organisations()
         self.fields()
+        self.citations()
         self.step("writing")
         return {**self.write(folder, grid_km), **self.counts}
 
@@ -527,18 +567,11 @@ class _Import:
 
     def patents(self) -> None:
         self.step("reading patents")
-        prefix = " ".join(f"WHEN {_literal(k)} THEN {v}" for k, v in _PREFIXES.items())
-        digits = "TRY_CAST(regexp_extract(patent_id, '([0-9]+)$', 1) AS BIGINT)"
         with self.reading("g_patent"):
             self.con.execute(
                 f"""
                 CREATE TABLE pat AS
-                SELECT patent_id, min(year) AS year,
-                       CASE WHEN regexp_full_match(patent_id, '[A-Z]*[0-9]+')
-                                 AND {digits} < 1000000000 THEN
-                           CASE regexp_extract(patent_id, '^([A-Z]*)', 1) {prefix} END
-                           * 1000000000 + {digits}
-                       END AS number
+                SELECT patent_id, min(year) AS year, {_number("patent_id")} AS number
                 FROM (SELECT NULLIF(trim("patent_id"), '') AS patent_id,
                              TRY_CAST(regexp_extract(trim("patent_date"), '^([0-9]{{4}})', 1)
                                       AS INTEGER) AS year
@@ -815,11 +848,71 @@ class _Import:
             "SELECT count(*) FROM owner ANTI JOIN pfield USING (patent_id)"
         )
 
+    def citations(self) -> None:
+        if "g_us_patent_citation" not in self.sources:
+            return
+        self.step("reading citations")
+        t = "g_us_patent_citation"
+        channel = "NULL::VARCHAR"
+        if self.has(t, "citation_category"):
+            category = 'lower(trim("citation_category"))'
+            channel = (
+                f"CASE {category} WHEN 'cited by examiner' THEN 'examiner' "
+                f"WHEN 'cited by applicant' THEN 'applicant' END"
+            )
+        # The patents written: those with an owner and a field.
+        self.con.execute(
+            """
+            CREATE TABLE kept AS
+            SELECT p.number, p.year FROM owner w JOIN pfield USING (patent_id)
+            JOIN pat p USING (patent_id)
+            """
+        )
+        # The citation file is the big side: on the left, the patents written on the right.
+        with self.reading(t):
+            self.con.execute(
+                f"""
+                CREATE TABLE cit_all AS
+                SELECT c.citing, c.year, c.cited_number, k.year AS cited_year, c.channel
+                FROM (
+                    SELECT k.number AS citing, k.year, c.cited_number, c.channel
+                    FROM (SELECT {_number("citing_id")} AS citing_number,
+                                 {_number("cited_id")} AS cited_number, channel
+                          FROM (SELECT trim("patent_id") AS citing_id,
+                                       trim("citation_patent_id") AS cited_id,
+                                       {channel} AS channel
+                                FROM {t})) c
+                    JOIN kept k ON c.citing_number = k.number
+                ) c
+                LEFT JOIN kept k ON c.cited_number = k.number
+                """
+            )
+        self.counts["citations_cited_later"] = self.scalar(
+            "SELECT count(*) FROM cit_all WHERE cited_year > year"
+        )
+        # One row per (citing, cited) pair; outside citations (no cited id) each kept.
+        self.con.execute(
+            """
+            CREATE TABLE cit AS
+            SELECT citing, CASE WHEN cited_year IS NOT NULL THEN cited_number END AS cited,
+                   year, channel
+            FROM cit_all
+            WHERE cited_year IS NULL OR cited_year <= year
+            QUALIFY cited_year IS NULL
+                OR row_number() OVER (PARTITION BY citing, cited_number ORDER BY channel) = 1
+            """
+        )
+        self.con.execute("DROP TABLE cit_all")
+        self.counts["citations_outside"] = self.scalar(
+            "SELECT count(*) FROM cit WHERE cited IS NULL"
+        )
+
     def write(self, folder: Path, grid_km: float) -> dict[str, int]:
-        """Write the three tables as Parquet into ``folder``; return their rows.
+        """Write the tables as Parquet into ``folder``; return their rows.
 
         Organisations and alliances (one row per organisation or pair) come into Python whole;
-        patents, the long table, stream through in batches so memory does not grow with them.
+        patents and citations, the long tables, stream through in batches so memory does not
+        grow with them.
         """
         orgs = self.con.sql(
             """
@@ -855,26 +948,38 @@ class _Import:
         }
         write_table(from_arrays(ORGANIZATIONS, org_columns), folder / "organizations.parquet")
 
-        relation = self.con.sql(
+        patents = self.con.sql(
             """
             SELECT p.number AS patent_id, w.org_id, w.year, pf.field
             FROM owner w JOIN pfield pf USING (patent_id) JOIN pat p USING (patent_id)
             ORDER BY p.number
             """
         )
-        # DuckDB 2 calls the batch reader to_arrow_reader; DuckDB 1 fetch_record_batch.
-        if hasattr(relation, "to_arrow_reader"):
-            patents = relation.to_arrow_reader(_BATCH)
-        else:
-            patents = relation.fetch_record_batch(_BATCH)
-        rows = 0
-        # zstd, as innocluster.tables.write_table
-        with pq.ParquetWriter(folder / "patents.parquet", PATENTS.arrow, compression="zstd") as w:
-            for batch in patents:
-                owner = batch.column("org_id").to_numpy().astype(np.int64)  # org_id = row
-                columns = {name: batch.column(name).to_numpy() for name in batch.schema.names}
-                w.write_table(from_arrays(PATENTS, {**columns, "x": x[owner], "y": y[owner]}))
-                rows += batch.num_rows
+
+        def placed(batch):
+            owner = batch.column("org_id").to_numpy().astype(np.int64)  # org_id = row
+            columns = {name: batch.column(name).to_numpy() for name in batch.schema.names}
+            return from_arrays(PATENTS, {**columns, "x": x[owner], "y": y[owner]})
+
+        rows = _stream(patents, folder / "patents.parquet", PATENTS, placed)
+        written = {}
+        if "g_us_patent_citation" in self.sources:
+            citations = self.con.sql(
+                "SELECT citing, cited, year, channel FROM cit ORDER BY citing, cited NULLS LAST"
+            )
+
+            def table(batch):
+                columns = {
+                    "citing": batch.column("citing").to_numpy(),
+                    "cited": batch.column("cited").fill_null(-1).to_numpy(),
+                    "year": batch.column("year").to_numpy(),
+                    "channel": batch.column("channel").to_numpy(zero_copy_only=False),
+                }
+                return from_arrays(CITATIONS, columns)
+
+            written["citations"] = _stream(
+                citations, folder / "citations.parquet", CITATIONS, table
+            )
 
         alliances = self.con.sql(
             """
@@ -893,10 +998,25 @@ class _Import:
             "strength": np.asarray(alliances["strength"], dtype=float),
         }
         write_table(from_arrays(ALLIANCES, ally_columns), folder / "alliances.parquet")
-        return {"organizations": n, "patents": rows, "alliances": m}
+        return {"organizations": n, "patents": rows, "alliances": m, **written}
 
 
 # -- writing -------------------------------------------------------------------------------------
+
+
+def _stream(relation, path: Path, schema, convert) -> int:
+    # A DuckDB result written in batches of _BATCH rows (zstd, as write_table); returns rows.
+    # DuckDB 2 calls the batch reader to_arrow_reader; DuckDB 1 fetch_record_batch.
+    if hasattr(relation, "to_arrow_reader"):
+        batches = relation.to_arrow_reader(_BATCH)
+    else:
+        batches = relation.fetch_record_batch(_BATCH)
+    rows = 0
+    with pq.ParquetWriter(path, schema.arrow, compression="zstd") as writer:
+        for batch in batches:
+            writer.write_table(convert(batch))
+            rows += batch.num_rows
+    return rows
 
 
 def _text(values: np.ndarray) -> np.ndarray:

@@ -722,8 +722,7 @@ class CitationsParams(Section):
         6.0,
         "mean citations a patent makes to earlier patents (Poisson)",
         "citations",
-        "Hall, Jaffe and Trajtenberg (2001): US utility patents made 5 to 10 on average, "
-        "1975-1999",
+        "Hall, Jaffe and Trajtenberg (2001): US utility patents made 5 to 10 on average, 1975-1999",
         ge=0.0,
         le=1000.0,
     )

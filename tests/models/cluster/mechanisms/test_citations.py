@@ -19,7 +19,9 @@ CODE = {name: code for code, name in enumerate(CHANNELS)}
 
 def _two_firms(distance=2.0, **overrides):
     # A cites; B, `distance` km east of A, holds 5 patents of field 3 filed at step 1.
-    sc, state = bare_state(**{"citations.background": 0.0, "citations.per_patent": 4.0, **overrides})
+    sc, state = bare_state(
+        **{"citations.background": 0.0, "citations.per_patent": 4.0, **overrides}
+    )
     a, b = place(state, sc, FIRM, [10.0, 10.0 + distance], [10.0, 10.0])
     state.step = 1
     file_patents(state, np.full(5, b), np.full(5, 3))

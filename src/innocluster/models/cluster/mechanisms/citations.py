@@ -50,11 +50,11 @@ import math
 import numba
 import numpy as np
 
-from innocluster.core.space import build_grid
+from innocluster.core.space import build_grid, counting_sort
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import CHANNELS, LEARNED, is_producer
+from innocluster.models.cluster.state import CHANNELS, is_producer
 
 __all__ = ["CONTRACT", "FIELD_SHIFT", "step"]
 
@@ -88,11 +88,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     u = rng.random((m, 4))
     citing, field = owner[which], new["field"][which].astype(np.int64)
 
-    learned = orgs["learned"][citing]
-    total = learned.sum(axis=1)
-    drawn = (np.cumsum(learned, axis=1) <= (u[:, 1] * total)[:, None]).sum(axis=1)
-    code = np.minimum(drawn, len(LEARNED) - 1)
-    code = np.where((u[:, 0] < p.background) | ~(total > 0), _CODE["background"], code)
+    code = _draw_channels(orgs["learned"], citing, u[:, 0], u[:, 1], p.background)
 
     source = _sources(state, scenario, code, citing, field, u[:, 2])
     cited = _cite(world.patent_keys, world.patent_index, code, source, field, u[:, 3])
@@ -154,8 +150,7 @@ def _sources(state, scenario, code, citing, field, u) -> np.ndarray:
         ends = np.r_[row_of[ties.a], row_of[ties.b]]
         others = np.r_[row_of[ties.b], row_of[ties.a]]
         strength = np.r_[ties.strength, ties.strength]
-        order = np.argsort(ends, kind="stable")
-        start = np.searchsorted(ends[order], np.arange(orgs.n + 1))
+        order, start = counting_sort(ends, orgs.n)
         row[at] = _draw_partner(
             others[order], strength[order], start, held, citing[at], field[at], u[at]
         )
@@ -174,16 +169,55 @@ def _sources(state, scenario, code, citing, field, u) -> np.ndarray:
     return np.where(code == _CODE["parent"], orgs["parent"][citing], source)
 
 
+@numba.njit(parallel=True, cache=True)
+def _draw_channels(learned, citing, u_background, u_channel, background):
+    # Each citation's channel code: background with probability `background` or when its
+    # organisation has learned nothing, else channel c with probability learned_c / sum.
+    out = np.empty(len(citing), dtype=np.int64)
+    width = learned.shape[1]
+    for k in numba.prange(len(citing)):
+        i = citing[k]
+        total = 0.0
+        for c in range(width):
+            total += learned[i, c]
+        if u_background[k] < background or not total > 0.0:
+            out[k] = width  # background, the code after the learned channels
+            continue
+        target, acc, pick = u_channel[k] * total, 0.0, width - 1
+        for c in range(width):
+            acc += learned[i, c]
+            if acc > target:
+                pick = c
+                break
+        out[k] = pick
+    return out
+
+
 def _cite(keys, index, code, source, field, u) -> np.ndarray:
     """The cited patent of each citation: uniform among its source's patents of the field."""
-    background = code == _CODE["background"]
-    lo_key = np.where(background, field << FIELD_SHIFT, (field << FIELD_SHIFT) | source)
-    hi_key = np.where(background, (field + 1) << FIELD_SHIFT, lo_key + 1)
-    lo = np.searchsorted(keys, lo_key, side="left")
-    hi = np.searchsorted(keys, hi_key, side="left")
-    pick = lo + np.floor(u * (hi - lo)).astype(np.int64)
-    ok = (hi > lo) & ((source >= 0) | background) & (code != _CODE["frontier"])
-    return np.where(ok, index[np.minimum(pick, len(index) - 1)] if len(index) else -1, -1)
+    return _cite_kernel(
+        keys, index, code, source, field, u, _CODE["background"], _CODE["frontier"], FIELD_SHIFT
+    )
+
+
+@numba.njit(parallel=True, cache=True)
+def _cite_kernel(keys, index, code, source, field, u, background, frontier, shift):
+    # The patents of a (field, source) key, or of a whole field for background, are one run of
+    # the sorted keys: two binary searches find it, a uniform picks in it; -1 when it is empty.
+    out = np.full(len(code), -1, dtype=np.int64)
+    for k in numba.prange(len(code)):
+        if code[k] == frontier or (source[k] < 0 and code[k] != background):
+            continue
+        if code[k] == background:
+            lo_key, hi_key = field[k] << shift, (field[k] + 1) << shift
+        else:
+            lo_key = (field[k] << shift) | source[k]
+            hi_key = lo_key + 1
+        lo = np.searchsorted(keys, lo_key)
+        hi = np.searchsorted(keys, hi_key)
+        if hi > lo:
+            out[k] = index[lo + min(int(u[k] * (hi - lo)), hi - lo - 1)]
+    return out
 
 
 def _index(state, owner, new) -> None:

@@ -63,9 +63,9 @@ from innocluster.models.cluster.parameters import ClusterScenario
 from innocluster.models.cluster.state import (
     INSTITUTE,
     capacity,
+    channel,
     draw_fields,
     file_patents,
-    channel,
     is_producer,
     knowledge_stock,
 )

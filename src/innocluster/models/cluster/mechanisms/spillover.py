@@ -12,11 +12,11 @@ technological proximity ``prox_ij`` the cosine of the knowledge profiles ``tacit
 (1 otherwise): intermediaries make knowledge travel (Howells 2006). Where the neighbours'
 weights sum to more than 1 the sum becomes a weighted mean, so that a crowd of neighbours
 cannot push an organisation past what they know (the gain is at most ``s_sp * A_i * b_i``
-times the largest gap). Knowledge is non-rival:
-the source loses nothing. All gains are computed from the state at the start of the step.
-What each organisation gains is recorded in its ``learned`` spillover channel, which its
-patents' citations follow. Neighbours come from a cell grid (:mod:`innocluster.models.cluster.kernels`), never from
-all pairs; intermediaries are found on a cell grid too. Spillovers decay within a few kilometres
+times the largest gap). Knowledge is non-rival: the source loses nothing. All gains are
+computed from the state at the start of the step. What each organisation gains is recorded in
+its ``learned`` spillover channel, which its patents' citations follow. Neighbours come from a
+cell grid (:mod:`innocluster.models.cluster.kernels`), never from all pairs; intermediaries are
+found on a cell grid too. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
