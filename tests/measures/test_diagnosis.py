@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
+
 import pytest
 from typer.testing import CliRunner
 
@@ -87,3 +90,33 @@ def test_a_reference_file_sets_the_thresholds(tmp_path, cluster_tables):
         ic.diagnose(cluster_tables(), reference=ref)
     with pytest.raises(InnoclusterError, match="does not exist"):
         ic.diagnose(cluster_tables(), reference=tmp_path / "none.toml")
+
+
+def _with_citations(tables, local, seed=0):
+    # Each patent of years 6-10 cites 3 earlier patents: of its own region (local) or of
+    # another one; the owners' regions place them.
+    rng = np.random.default_rng(seed)
+    patents, orgs = tables["patents"], tables["organizations"]
+    region = patents["org_id"].map(orgs.set_index("org_id")["region"]).to_numpy()
+    earlier = patents[patents["year"] <= 5]
+    rows = []
+    for _, p in patents[patents["year"] >= 6].iterrows():
+        same = region[earlier.index] == region[p.name]
+        pool = earlier[same if local else ~same]
+        for cited in rng.choice(pool["patent_id"].to_numpy(), 3) if len(pool) else []:
+            rows.append((p["patent_id"], cited, p["year"]))
+    citations = pd.DataFrame(rows, columns=["citing", "cited", "year"]).drop_duplicates(
+        ["citing", "cited"]
+    )
+    return {**tables, "citations": citations.assign(channel=None)}
+
+
+@pytest.mark.parametrize(("local", "verdict"), [(True, "present"), (False, "lacking")])
+def test_citations_judge_spillover_by_the_localisation_of_the_flows(cluster_tables, local, verdict):
+    tables = _with_citations(cluster_tables(), local)
+    row = diagnose(tables).mechanisms.set_index("mechanism").loc["spillover"]
+    assert row["indicator"].startswith("same-region share of citations")
+    assert row["verdict"] == verdict
+    assert (row["value"] > 1) == local and "Moran's I of knowledge stock" in row["evidence"]
+    without = diagnose(cluster_tables()).mechanisms.set_index("mechanism").loc["spillover"]
+    assert without["indicator"] == "Moran's I of knowledge stock"

@@ -23,6 +23,7 @@ def test_profile_of_a_cluster_with_a_hub(cluster_tables):
         "technology",
         "network",
         "knowledge",
+        "knowledge_flows",
         "life_cycle",
         "diagnosis",
     }
@@ -63,3 +64,18 @@ def test_rows_and_cli_outputs(tmp_path, cluster_tables, write_cluster_tables):
     bad = runner.invoke(app, ["measure", str(tmp_path), "--out", str(tmp_path / "p.csv")])
     assert bad.exit_code == 2 and "expected a .json or .parquet file" in bad.stderr
     assert not (tmp_path / "p.csv").exists()
+
+
+def test_knowledge_flows_of_a_simulated_run_and_of_tables_without_citations(cluster_tables):
+    run = ic.simulate("default", seed=4, steps=20, overrides={"n_firms": 120})
+    flows = measure_cluster(run)["knowledge_flows"]
+    cites = run.citations
+    assert flows["citations"] == len(cites)
+    assert flows["share_outside"] == cites["cited"].isna().mean()
+    assert flows["channels"]["background"] == (cites["channel"] == "background").mean()
+    rows = {row["comparison"]: row for row in flows["localisation"]}
+    assert list(rows) == ["same region"] + [f"within {d:g} km" for d in (5, 10, 25, 50, 100)]
+    shares = [rows[f"within {d:g} km"]["share_cite"] for d in (5, 10, 25, 50, 100)]
+    assert shares == sorted(shares) and shares[-1] > 0.95  # cumulative over distance
+    assert rows["same region"]["ratio"] > 1  # the flows are local
+    assert measure_cluster(cluster_tables())["knowledge_flows"] == {"missing": "no citations table"}

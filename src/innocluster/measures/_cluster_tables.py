@@ -11,7 +11,10 @@ Interface offered to those modules:
   with the attributes ``organizations``, ``patents`` and ``alliances``); a path is refused, as
   the measures read no file (their callers load the tables: :mod:`innocluster.data.sources`);
 - :func:`life_cycle`: the life-cycle row, the stage of the number of organisations in a year
-  with the numbers behind it.
+  with the numbers behind it;
+- :func:`citations_of`: the citations table when the tables have one (it is optional);
+- :func:`localisation_by`: the localisation test of the citations made up to a year, with the
+  patents placed in their owners' regions.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import pandas as pd
 
 from innocluster.errors import InnoclusterError
 from innocluster.measures.lifecycle import lifecycle_stage
+from innocluster.measures.localisation import citation_localisation
 
 
 def cluster_frames(tables: Any, caller: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -74,3 +78,54 @@ def life_cycle(orgs: pd.DataFrame, year: int) -> dict[str, Any]:
             f"{entries[-1]:,} entries and {exits[-1]:,} exits in {year}"
         ),
     }
+
+
+def citations_of(tables: Any) -> pd.DataFrame | None:
+    """The citations table of a mapping or a run, or ``None`` when it has none or it is empty."""
+    if isinstance(tables, Mapping):
+        citations = tables.get("citations")
+    else:
+        citations = getattr(tables, "citations", None)
+    if citations is None or len(citations) == 0:
+        return None
+    return citations
+
+
+def localisation_by(
+    citations: pd.DataFrame,
+    orgs: pd.DataFrame,
+    patents: pd.DataFrame,
+    year: int,
+    distances: tuple[float, ...],
+    first: int | None = None,
+    seed: int = 0,
+) -> tuple[pd.DataFrame | None, dict[str, Any]]:
+    """The localisation test of the citations made in ``[first, year]`` between placed patents.
+
+    A patent lies in its owner's region; citations of patents outside the data (``cited``
+    missing) or of patents whose owner has no region cannot be placed and are left out, and
+    counted. Returns ``(table, counts)``: the rows of
+    :func:`~innocluster.measures.localisation.citation_localisation` (``None`` when no
+    citation can be placed), and ``citations`` (made in the window), ``outside`` (cited outside
+    the data) and ``unplaced``.
+    """
+    made = citations[citations["year"] <= year]
+    if first is not None:
+        made = made[made["year"] >= first]
+    inside = made[made["cited"].notna()]
+    region = orgs.set_index("org_id")["region"]
+    placed = patents.assign(region=patents["org_id"].map(region))
+    placed = placed[placed["region"].notna()]
+    known = placed["patent_id"].to_numpy()
+    both = inside[inside["citing"].isin(known) & inside["cited"].isin(known)]
+    counts = {
+        "citations": len(made),
+        "outside": len(made) - len(inside),
+        "unplaced": len(inside) - len(both),
+    }
+    if len(both) == 0:
+        return None, counts
+    table = citation_localisation(
+        both[["citing", "cited"]].astype("int64"), placed, distances, seed=seed
+    )
+    return table, counts

@@ -12,9 +12,14 @@ alliances) of a simulated run or of real data:
    its value, the rule that judges it and a verdict (``present`` or ``lacking``; the life-cycle
    stage is context):
 
-   - *spillover*: spatial autocorrelation of the regions' knowledge stocks (Moran's I over the 4
-     nearest regions, 999 seeded permutations); lacking unless ``I > 0`` with
-     ``p < alpha`` (innovation does not concentrate in neighbouring regions);
+   - *spillover*: with a citations table, the localisation of the knowledge flows themselves
+     (Jaffe, Trajtenberg and Henderson 1993): the share of the last ``window`` years' citations
+     whose citing and cited patents lie in one region, against field-year matched controls;
+     lacking unless the 95% bootstrap interval of the ratio lies above 1. Without citations,
+     the spatial autocorrelation of the regions' knowledge stocks (Moran's I over the 4 nearest
+     regions, 999 seeded permutations); lacking unless ``I > 0`` with ``p < alpha``
+     (innovation does not concentrate in neighbouring regions). Moran's I is in the evidence
+     either way;
    - *entrepreneurship*: entries per year over the last ``window`` years, per organisation alive,
      and the share of them that are spin-offs; lacking below ``min_entry_rate``;
    - *government*: the share of public organisations (institutes and intermediaries, which the
@@ -35,7 +40,12 @@ import numpy as np
 import pandas as pd
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures._cluster_tables import cluster_frames, life_cycle
+from innocluster.measures._cluster_tables import (
+    citations_of,
+    cluster_frames,
+    life_cycle,
+    localisation_by,
+)
 from innocluster.measures.knowledge import DEPRECIATION, patent_stock
 from innocluster.measures.moran_i import moran
 from innocluster.measures.phase import diagnose_phase
@@ -171,7 +181,14 @@ def diagnose(
     phase = table.loc[table["unit"] == region].iloc[0].to_dict()
     mechanisms = pd.DataFrame(
         [
-            _spillover(orgs, regions, knowledge, _local_ties(alive, alliances, year), rules),
+            _spillover(
+                orgs,
+                regions,
+                knowledge,
+                _local_ties(alive, alliances, year),
+                _flows(citations_of(tables), orgs, patents, year, rules),
+                rules,
+            ),
             _entrepreneurship(orgs, alive, year, rules),
             _government(alive, rules),
             life_cycle(orgs, year),
@@ -233,7 +250,44 @@ def _local_ties(alive, alliances, year) -> str:
     )
 
 
-def _spillover(orgs, regions, knowledge, ties, rules) -> dict[str, Any]:
+def _flows(citations, orgs, patents, year, rules) -> dict[str, Any] | None:
+    # The same-region row of the localisation test over the last `window` years' citations.
+    if citations is None:
+        return None
+    first = year - rules.window + 1
+    table, counts = localisation_by(
+        citations, orgs, patents, year, (), first=first, seed=rules.seed
+    )
+    if table is None:
+        return None
+    return {**table.iloc[0].to_dict(), "outside": counts["outside"], "first": first}
+
+
+def _spillover(orgs, regions, knowledge, ties, flows, rules) -> dict[str, Any]:
+    moran_row = _moran(orgs, regions, knowledge, ties, rules)
+    if flows is None:
+        return moran_row
+    present = flows["ratio_low"] > 1.0
+    evidence = (
+        f"{flows['share_cite']:.1%} of {flows['citations']:,} citations made in "
+        f"{flows['first']}-{int(flows['first']) + rules.window - 1} come from the cited patent's "
+        f"region, against {flows['share_control']:.1%} of field-year controls: ratio "
+        f"{flows['ratio']:.2f}, 95% interval {flows['ratio_low']:.2f}-{flows['ratio_high']:.2f} "
+        f"({flows['self_citations']:,} self-citations and {flows['outside']:,} citations of "
+        f"patents outside the data left out); {moran_row['indicator']}: "
+        f"{moran_row['evidence']}"
+    )
+    return {
+        "mechanism": "spillover",
+        "indicator": "same-region share of citations against matched controls (JTH 1993)",
+        "value": float(flows["ratio"]),
+        "rule": "the 95% bootstrap interval of the ratio lies above 1",
+        "verdict": "present" if present else "lacking",
+        "evidence": evidence,
+    }
+
+
+def _moran(orgs, regions, knowledge, ties, rules) -> dict[str, Any]:
     rule = f"I > 0 with p < {rules.alpha} (Moran's I, {rules.neighbours} nearest regions)"
     row = {"mechanism": "spillover", "indicator": "Moran's I of knowledge stock", "rule": rule}
     if len(regions) <= rules.neighbours or np.ptp(knowledge) == 0:

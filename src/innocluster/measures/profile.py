@@ -12,6 +12,10 @@ for real data in the cluster tables:
   ECI and PCI, and the cluster's entropy over fields;
 - ``network``: the alliance network of the year (every organisation alive a node);
 - ``knowledge``: the cluster's knowledge stock, and the alliance stock;
+- ``knowledge_flows``: the citations made up to the year (when the tables have them): how many,
+  the share citing patents outside the data, the share by channel (simulated data), and the
+  localisation test of Jaffe, Trajtenberg and Henderson (1993) in the same region and within
+  :data:`DISTANCES` km (:func:`~innocluster.measures.localisation.citation_localisation`);
 - ``life_cycle``: the stage of the number of organisations, year by year;
 - ``diagnosis``: :func:`~innocluster.measures.diagnosis.diagnose`.
 
@@ -29,7 +33,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from innocluster.measures._cluster_tables import cluster_frames, life_cycle
+from innocluster.measures._cluster_tables import (
+    citations_of,
+    cluster_frames,
+    life_cycle,
+    localisation_by,
+)
 from innocluster.measures.complexity import complexity_indices
 from innocluster.measures.concentration import ellison_glaeser, hoover, locational_gini
 from innocluster.measures.diagnosis import diagnose
@@ -39,7 +48,11 @@ from innocluster.measures.network import network_summary
 from innocluster.measures.technology import diversity, entropy, specialisation, ubiquity
 from innocluster.measures.weights import knn
 
-__all__ = ["measure_cluster", "profile_rows"]
+__all__ = ["DISTANCES", "measure_cluster", "profile_rows"]
+
+#: Distances (km) of the localisation test of citations in the profile: from a neighbourhood to
+#: a metropolitan area and a region of a country (a choice; the measure takes any).
+DISTANCES = (5.0, 10.0, 25.0, 50.0, 100.0)
 
 
 def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict[str, Any]:
@@ -69,6 +82,9 @@ def measure_cluster(tables: Any, year: int | None = None, seed: int = 0) -> dict
         "technology": lambda: _technology(orgs, patents, regions),
         "network": lambda: _network(alive, alliances, year),
         "knowledge": lambda: _knowledge(patents, alliances, alive, year),
+        "knowledge_flows": lambda: _knowledge_flows(
+            citations_of(tables), orgs, patents, year, seed
+        ),
         "life_cycle": lambda: life_cycle(orgs, year),
         "diagnosis": lambda: diagnose(frames, year=year).to_dict(),
     }
@@ -196,6 +212,29 @@ def _knowledge(patents, alliances, alive, year) -> dict[str, Any]:
         "alliance_stock": int(links["alliances"].iloc[0]),
         "alliance_density": float(links["density"].iloc[0]),
     }
+
+
+def _knowledge_flows(citations, orgs, patents, year, seed) -> dict[str, Any]:
+    if citations is None:
+        return {"missing": "no citations table"}
+    table, counts = localisation_by(citations, orgs, patents, year, DISTANCES, seed=seed)
+    out: dict[str, Any] = {
+        "citations": counts["citations"],
+        "share_outside": counts["outside"] / counts["citations"] if counts["citations"] else None,
+    }
+    channel = citations.loc[citations["year"] <= year, "channel"].dropna()
+    if len(channel):
+        out["channels"] = channel.value_counts(normalize=True).sort_index().to_dict()
+    if table is None:
+        out["localisation_missing"] = "no citation between two placed patents"
+        return out
+    out["self_citations"] = int(table["self_citations"].iloc[0])
+    out["localisation"] = _records(table)
+    return out
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
 
 
 def _plain(value: Any) -> Any:
