@@ -1,19 +1,24 @@
 """Time ``innocluster import patentsview`` on a generated release of N patents (default 5,000,000).
 
 The target: under 2 GiB of memory (peak RSS of the importing process) and a few minutes on 2
-cores, for a release about the size of the whole PatentsView grant data of one to two decades.
+cores, for a release about the size of the whole PatentsView grant data of one to two decades,
+with 100 million citation rows (20 per patent by default, ``--citations-per-patent``).
 
 The release is generated inside DuckDB (``COPY ... TO``, no Python loop over rows) into a
 temporary folder, in the PatentsView format: a header row, tab-separated, every value quoted with
 ``"`` (doubled inside), and from hashes of the row number so it is the same on every run:
 
-- ``g_patent``: one row per patent, grant dates 1976-2024, titles with tabs and quotes inside;
+- ``g_patent``: one row per patent, grant dates 1976-2024 rising with the patent number,
+  titles with tabs and quotes inside;
 - ``g_assignee_disambiguated``: 90% of the patents have an assignee, 5% a second one; the
   assignees (N / 20 of them) are drawn with a skew (a few hold many patents); 2% are
   individuals, 2% universities, 1% governments; 5% have no location (placed by inventors);
 - ``g_inventor_disambiguated``: 1 to 3 inventors per patent;
 - ``g_location_disambiguated``: 60,000 locations over the United States, 50 states;
-- ``g_cpc_current``: 1 to 4 CPC rows per patent.
+- ``g_cpc_current``: 1 to 4 CPC rows per patent;
+- ``g_us_patent_citation``: ``--citations-per-patent`` rows per patent (0: no file), each
+  citing a patent of lower number (granted no later) drawn uniformly, or, for 5%, a patent
+  number outside the release; 60% "cited by examiner", 40% "cited by applicant".
 
 Then ``import_patentsview`` runs in a child process (the whole release, no filter, ``--cpc-level
 class``), with DuckDB's ``memory_limit`` (default ``1GB``) and ``threads`` (default 2) set; its
@@ -68,7 +73,7 @@ _TABLES = {
         FROM range({LOCATIONS}) t(i)""",
     "g_patent": """
         SELECT (3000000 + i)::VARCHAR AS patent_id, 'utility' AS patent_type,
-               (DATE '1976-01-01' + CAST(h(i, 'date') * 17897 AS INTEGER))::VARCHAR
+               (DATE '1976-01-01' + CAST(i * 17897 // {n} AS INTEGER))::VARCHAR
                    AS patent_date,
                'Method for "item" ' || i || E'\\tand apparatus' AS patent_title,
                'B2' AS wipo_kind, (1 + i % 40)::VARCHAR AS num_claims,
@@ -117,17 +122,32 @@ _TABLES = {
                s || c || u || (1 + k) || '/00' AS cpc_group,
                CASE WHEN k = 0 THEN 'inventional' ELSE 'additional' END AS cpc_type
         FROM codes""",
+    "g_us_patent_citation": """
+        SELECT (3000000 + i)::VARCHAR AS patent_id, k::VARCHAR AS citation_sequence,
+               CASE WHEN h(i, 'out' || k) < 0.05
+                    THEN (1000000 + CAST(h(i, 'o' || k) * 1999999 AS BIGINT))::VARCHAR
+                    ELSE (3000000 + CAST(h(i, 'c' || k) * i AS BIGINT))::VARCHAR
+               END AS citation_patent_id,
+               '1975-01' AS citation_date, 'Name ' || (i % 1000) AS record_name, 'B2' AS wipo_kind,
+               CASE WHEN h(i, 'cat' || k) < 0.6 THEN 'cited by examiner'
+                    ELSE 'cited by applicant' END AS citation_category
+        FROM range({n}) t(i), range({per}) s(k)""",
 }
 
 
-def generate(folder: Path, n: int, threads: int) -> dict[str, int]:
-    """Write the release of ``n`` patents into ``folder``; return the bytes of each file."""
+def generate(folder: Path, n: int, per: int, threads: int) -> dict[str, int]:
+    """Write the release of ``n`` patents (``per`` citations each) into ``folder``.
+
+    Returns the bytes of each file.
+    """
     con = duckdb.connect(config={"threads": threads, "preserve_insertion_order": False})
     con.execute("CREATE MACRO h(i, salt) AS (hash(i::VARCHAR || salt) % 1000000007) / 1000000007.0")
     sizes = {}
     for name, select in _TABLES.items():
+        if name == "g_us_patent_citation" and per == 0:
+            continue
         path = folder / f"{name}.tsv"
-        query = select.format(n=n, locations=LOCATIONS)
+        query = select.format(n=n, locations=LOCATIONS, per=per)
         con.execute(
             f"COPY ({query}) TO '{path}' "
             "(FORMAT csv, DELIMITER '\t', HEADER, QUOTE '\"', ESCAPE '\"', FORCE_QUOTE *)"
@@ -151,14 +171,14 @@ print(json.dumps({"counts": counts, "steps": steps}))
 """
 
 
-def measure(n: int, memory_limit: str, threads: int, keep: Path | None) -> dict:
+def measure(n: int, per: int, memory_limit: str, threads: int, keep: Path | None) -> dict:
     """Generate the release, import it in a child process, and return the figures."""
     with tempfile.TemporaryDirectory(prefix="bench-patentsview-", dir=keep) as tmp:
         folder = Path(tmp)
         src = folder / "src"
         src.mkdir()
         start = time.perf_counter()
-        sizes = generate(src, n, threads)
+        sizes = generate(src, n, per, threads)
         generated = time.perf_counter() - start
         print(f"  generated {sum(sizes.values()) / 2**30:.2f} GiB in {generated:.1f} s", flush=True)
         start = time.perf_counter()
@@ -179,10 +199,12 @@ def measure(n: int, memory_limit: str, threads: int, keep: Path | None) -> dict:
         wall = time.perf_counter() - start
         if child.returncode != 0:
             raise SystemExit(f"the import failed:\n{child.stderr}")
-        result = json.loads(child.stdout.strip().splitlines()[-1])
+        lines = [line for line in child.stdout.splitlines() if line.startswith("{")]
+        result = json.loads(lines[-1])
         out_bytes = sum(p.stat().st_size for p in (folder / "out").iterdir())
     return {
         "patents_generated": n,
+        "citations_per_patent": per,
         "file_bytes": sizes,
         "generate_seconds": round(generated, 2),
         "memory_limit": memory_limit,
@@ -201,13 +223,16 @@ def report(results: dict) -> str:
     m, code, counts = results["machine"], results["code"], results["counts"]
     n = results["patents_generated"]
     command = "python benchmarks/bench_patentsview.py"
+    per = results.get("citations_per_patent", 0)
     if n != 5_000_000:
         command += f" --patents {n}"
+    if per != 20:
+        command += f" --citations-per-patent {per}"
     if results["memory_limit"] != "1GB" or results["threads"] != 2:
         command += f" --memory-limit {results['memory_limit']} --threads {results['threads']}"
     total = sum(results["file_bytes"].values())
     rss = results["max_rss_mib"]
-    full = n == 5_000_000
+    full = n == 5_000_000 and per == 20
     verdict = (
         ("met" if rss < TARGET_MIB else "**not met**")
         if full
@@ -225,7 +250,8 @@ def report(results: dict) -> str:
         )
         + ".",
         "",
-        f"A generated release of {n:,} patents in the PatentsView format "
+        f"A generated release of {n:,} patents and {n * per:,} citation rows in the "
+        "PatentsView format "
         f"({total / 2**30:.2f} GiB of TSV; see the docstring of "
         "`benchmarks/bench_patentsview.py`), imported whole (no filter, CPC classes) by "
         "`innocluster.data.import_patentsview` in a child process, with DuckDB's "
@@ -242,6 +268,8 @@ def report(results: dict) -> str:
         f"| organisations written | {counts['organizations']:,} |",
         f"| patents written | {counts['patents']:,} |",
         f"| alliances written | {counts['alliances']:,} |",
+        f"| citations written | {counts.get('citations', 0):,} (of which "
+        f"{counts.get('citations_outside', 0):,} of patents outside the import) |",
         f"| output (Parquet) | {results['output_bytes'] / 2**20:,.1f} MiB |",
         f"| generating the release (not part of the import) | "
         f"{results['generate_seconds']:.1f} s |",
@@ -260,6 +288,7 @@ def report(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patents", type=int, default=5_000_000)
+    parser.add_argument("--citations-per-patent", type=int, default=20)
     parser.add_argument("--memory-limit", default="1GB", help="DuckDB's memory_limit")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB's threads")
     parser.add_argument(
@@ -274,7 +303,9 @@ def main() -> None:
     results = {
         "machine": machine,
         "code": code,
-        **measure(args.patents, args.memory_limit, args.threads, args.tmp),
+        **measure(
+            args.patents, args.citations_per_patent, args.memory_limit, args.threads, args.tmp
+        ),
         "load_average_end": round(os.getloadavg()[0], 2),
     }
     page = report(results)

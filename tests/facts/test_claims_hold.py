@@ -13,6 +13,7 @@ from functools import cache
 import pytest
 
 from innocluster.facts import CLAIMS, check_claims
+from innocluster.facts.flows import CLAIMS as FLOWS
 from innocluster.facts.geography import CLAIMS as GEOGRAPHY
 from innocluster.facts.lifecycle import CLAIMS as LIFECYCLE
 
@@ -34,4 +35,4 @@ def test_the_claim_holds_on_held_out_seeds(name):
 
 
 def test_every_claim_of_every_family_is_registered():
-    assert [c.name for c in (*LIFECYCLE, *GEOGRAPHY)] == list(CLAIMS)
+    assert [c.name for c in (*LIFECYCLE, *GEOGRAPHY, *FLOWS)] == list(CLAIMS)

@@ -36,3 +36,17 @@ def test_the_fall_is_the_runs_own(summary):
 def test_cross_sections_are_taken_in_the_growth_and_shakeout_years():
     assert min(CROSS_SECTION_STEPS) >= 5 and len(CROSS_SECTION_STEPS) >= 3
     assert np.all(np.diff(CROSS_SECTION_STEPS) > 0)
+
+
+def test_the_localisation_is_the_measure_on_the_runs_own_citations(summary):
+    import innocluster as ic
+    from innocluster.measures.localisation import citation_localisation
+    from innocluster.models.cluster.state import region_of
+
+    run = ic.simulate("default", seed=3, overrides={"steps": 45, "population.n_firms": 100})
+    patents = run.patents
+    patents["region"] = region_of(patents.x.to_numpy(), patents.y.to_numpy(), 100.0, 10)
+    inside = run.citations.dropna(subset=["cited"])[["citing", "cited"]].astype("int64")
+    row = citation_localisation(inside, patents, boot=0, seed=3).iloc[0]
+    assert summary["localisation_excess"] == row["share_cite"] - row["share_control"]
+    assert summary["localisation_ratio"] == row["ratio"] > 1

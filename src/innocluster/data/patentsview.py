@@ -315,6 +315,8 @@ def import_patentsview(
             con = duckdb.connect(str(work / "import.duckdb"), config=config)
         except duckdb.Error as err:
             raise InnoclusterError(f"DuckDB settings refused: {_first_line(err)}") from None
+        # A long query would otherwise draw DuckDB's progress bar on the user's stdout.
+        con.execute("SET enable_progress_bar = false")
         try:
             with con:
                 counts = _Import(con, sources, work, options, step).run(tables, grid_km)

@@ -16,6 +16,7 @@ import numpy as np
 
 from innocluster.errors import InnoclusterError
 from innocluster.facts.claim import Claim, ClaimResult, verdict
+from innocluster.facts.flows import CLAIMS as FLOWS
 from innocluster.facts.geography import CLAIMS as GEOGRAPHY
 from innocluster.facts.lifecycle import CLAIMS as LIFECYCLE
 from innocluster.facts.summaries import summarise
@@ -24,7 +25,7 @@ from innocluster.scenario import load_scenario
 __all__ = ["CLAIMS", "DEFAULT_SEEDS", "check_claims", "parse_seeds", "claim_named"]
 
 #: Every claim, by name, in the order they are reported.
-CLAIMS: dict[str, Claim] = {claim.name: claim for claim in (*LIFECYCLE, *GEOGRAPHY)}
+CLAIMS: dict[str, Claim] = {claim.name: claim for claim in (*LIFECYCLE, *GEOGRAPHY, *FLOWS)}
 
 #: Seeds on which nothing was tuned (the parameters were tuned on seeds 0-9).
 DEFAULT_SEEDS = range(1000, 1020)

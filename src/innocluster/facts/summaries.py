@@ -16,6 +16,7 @@ from scipy import stats
 from innocluster.measures.concentration import rarefied_gini
 from innocluster.measures.inequality import pareto_tail
 from innocluster.measures.lifecycle import exit_hazard, lifecycle_stage, shakeout
+from innocluster.measures.localisation import citation_localisation
 from innocluster.models import model_of
 from innocluster.models.cluster.model import top_share
 from innocluster.models.cluster.state import is_producer, region_of
@@ -73,7 +74,10 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
     :data:`COMMON_SAMPLE` patents, minus the mean Gini of producers' employment over those
     years), and ``patents_early``, ``patents_late`` (the Gini of the patents of emergence and
     growth, and of the stages after, both rarefied to the smaller count) with
-    ``production_early``, ``production_late`` (the stages' mean Gini of employment).
+    ``production_early``, ``production_late`` (the stages' mean Gini of employment); for Jaffe,
+    Trajtenberg and Henderson (1993): ``localisation_excess`` and ``localisation_ratio`` (the
+    same-region share of the run's citations between its patents, self-citations left out,
+    minus and over that of field-year matched controls; NaN without citations).
     """
     ind = run.indicators
     producers = (ind.n_firms + ind.n_leaders).to_numpy()
@@ -92,6 +96,7 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
     process = ind.process_share.to_numpy()
     return {
         **_innovation_geography(run),
+        **_knowledge_flows(run),
         "peak_step": float(steps[peak]),
         "fall": fall,
         "output_growth": float(output[-5:].mean() / output[max(peak - 2, 0) : peak + 3].mean()),
@@ -165,4 +170,22 @@ def _innovation_geography(run) -> dict[str, float]:
         "patents_late": rarefied_gini(b, size, seed=run.seed) if both else np.nan,
         "production_early": float(np.nanmean(production[early])) if early.any() else np.nan,
         "production_late": float(np.nanmean(production[late])) if late.any() else np.nan,
+    }
+
+
+def _knowledge_flows(run) -> dict[str, float]:
+    # The localisation test of the run's citations (no bootstrap: the claim's interval is
+    # over seeds), patents in the regions of the scenario's grid.
+    cites = run.citations
+    inside = cites[cites["cited"].notna()]
+    if inside.empty:
+        return {"localisation_excess": np.nan, "localisation_ratio": np.nan}
+    space = run.scenario.space
+    patents = run.patents
+    patents["region"] = region_of(patents.x.to_numpy(), patents.y.to_numpy(), space.L, space.R)
+    pairs = inside[["citing", "cited"]].astype(np.int64)
+    row = citation_localisation(pairs, patents, boot=0, seed=run.seed).iloc[0]
+    return {
+        "localisation_excess": float(row["share_cite"] - row["share_control"]),
+        "localisation_ratio": float(row["ratio"]),
     }
