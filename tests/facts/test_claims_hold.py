@@ -1,5 +1,5 @@
-"""Every claim, on seeds nothing was tuned on: the life cycle (Klepper) and where innovation
-happens over it (Audretsch and Feldman).
+"""Every claim, on seeds nothing was tuned on: the life cycle (Klepper), where innovation
+happens over it (Audretsch and Feldman) and the localisation of knowledge flows (Jaffe et al.).
 
 The parameters were tuned on seeds 0-9; ``innocluster claims`` uses 1000-1019 by default; these
 tests use 2000-2019. Every claim must hold there with its whole 95% interval beyond its margin,
@@ -28,7 +28,23 @@ def results():
     return {r.name: r for r in found}
 
 
-@pytest.mark.parametrize("name", list(CLAIMS))
+#: Claims the model does not yet show, and why (docs/validation.md): strict, so a claim that
+#: starts to hold fails here until it is taken off the list.
+NOT_YET = {
+    "jth-localisation-spillover-cause": "spillover makes 12-15% of the localisation of "
+    "citations; mobility, partners and spin-offs make most of it (docs/validation.md)",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=NOT_YET[name], strict=True))
+        if name in NOT_YET
+        else name
+        for name in CLAIMS
+    ],
+)
 def test_the_claim_holds_on_held_out_seeds(name):
     result = results()[name]
     assert result.passed, result.as_dict()
