@@ -97,3 +97,11 @@ def test_steps_shorten_the_run_and_bad_seeds_are_refused():
     for seed in (-1, True, 1.5, "1"):
         with pytest.raises(InnoclusterError, match="seed: expected a non-negative integer"):
             simulate_panel(scenario, seed=seed)
+
+
+def test_the_spillover_pool_is_the_knowledge_within_reach(simulated):
+    _, panel, _ = simulated
+    assert (panel["spillover_pool"] >= 0).all() and (panel["spillover_pool"] > 0).any()
+    scenario = ic.load_scenario("default", {**SMALL, "spillover.r_geo": 1e-6})
+    _, alone = simulate_panel(scenario, seed=0, steps=3)
+    assert (alone["spillover_pool"] == 0).all()  # nobody within a micrometre

@@ -13,6 +13,10 @@ sees just before it draws the innovations, and what it produced:
   and mobility left, before this year's entry and market;
 - ``rd`` (float64, MU): R&D money ``RD_i`` of the knowledge production function this year;
 - ``knowledge`` (float64, units): knowledge stock ``K_i`` at the time of research;
+- ``spillover_pool`` (float64, units): the knowledge within reach at the time of research,
+  ``sum_j exp(-d_ij / lam) prox_ij K_j`` over the other organisations within
+  ``spillover.r_geo`` km (the spillover kernel's weights: the local form of Jaffe's 1986
+  pool, measured whether or not the spillover mechanism runs);
 - ``maturity`` (float64): the life-cycle stage of the year (it moves ``eta`` to ``eta_late``);
 - ``Q`` (float64): institutional quality of the year;
 - ``innovations`` (int64): innovations drawn by research (``~ Poisson(mu_i)``);
@@ -40,6 +44,7 @@ import pandas as pd
 from innocluster.core.state import State
 from innocluster.errors import InnoclusterError
 from innocluster.models import MODELS
+from innocluster.models.cluster.kernels import pool_of_neighbours
 from innocluster.models.cluster.mechanisms import research
 from innocluster.models.cluster.state import KIND_NAMES, knowledge_stock
 from innocluster.run import Run, simulate
@@ -55,6 +60,7 @@ PANEL_COLUMNS = (
     "employees",
     "rd",
     "knowledge",
+    "spillover_pool",
     "maturity",
     "Q",
     "innovations",
@@ -78,13 +84,20 @@ class _ResearchRecorder:
         )  # fmt: skip
         tacit_before = orgs["tacit"].sum(axis=1)
         explicit_before = orgs["explicit"].sum(axis=1)
+        knowledge = knowledge_stock(orgs["tacit"], orgs["explicit"])
+        sp = scenario.spillover
+        pool = pool_of_neighbours(
+            orgs["x"], orgs["y"], knowledge, orgs["tacit"] + orgs["explicit"], sp.r_geo, sp.lam,
+            scenario.space.L,
+        )  # fmt: skip
         chunk = {
             "org_id": orgs["org_id"].copy(),
             "year": np.full(orgs.n, state.step, dtype=np.int64),
             "kind": orgs["kind"].copy(),
             "employees": orgs["employees"].copy(),
             "rd": rd,
-            "knowledge": knowledge_stock(orgs["tacit"], orgs["explicit"]),
+            "knowledge": knowledge,
+            "spillover_pool": pool,
             "maturity": np.full(orgs.n, world.maturity),
             "Q": np.full(orgs.n, world.Q),
         }

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from innocluster.models.cluster.kernels import gap_to_neighbours
+from innocluster.models.cluster.kernels import gap_to_neighbours, pool_of_neighbours
 from innocluster.models.cluster.state import INTERMEDIARY
 from tests.models.cluster.helpers import fresh_state, scenario
 
@@ -183,3 +183,19 @@ def test_near_kind_matches_all_pairs(seed, r):
     )
     dist[brokers, np.arange(len(brokers))] = np.inf  # itself does not count
     np.testing.assert_array_equal(got, (dist < r).any(axis=1))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(0, 120), r=st.floats(0.5, 30.0))
+def test_the_pool_is_the_weighted_knowledge_within_reach(seed, n, r):
+    rng = np.random.default_rng(seed)
+    x, y = rng.random(n) * 40, rng.random(n) * 40
+    profile = rng.random((n, 5)) * (rng.random((n, 1)) < 0.9)  # some zero profiles
+    values = rng.random(n) * 10
+    pool = pool_of_neighbours(x, y, values, profile, r, 2.5, 40.0)
+    norm = np.linalg.norm(profile, axis=1, keepdims=True)
+    unit = np.divide(profile, norm, out=np.zeros_like(profile), where=norm > 0)
+    dist = np.hypot(x[:, None] - x[None], y[:, None] - y[None])
+    weight = np.exp(-dist / 2.5) * (unit @ unit.T) * (dist < r)
+    np.fill_diagonal(weight, 0.0)
+    np.testing.assert_allclose(pool, weight @ values, rtol=1e-10, atol=1e-10)

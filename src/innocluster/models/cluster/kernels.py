@@ -35,7 +35,7 @@ import numpy as np
 from innocluster.core.pairs import PHASES, REACH, blocks_in_phase, walk_row
 from innocluster.core.space import build_grid
 
-__all__ = ["gap_to_neighbours", "near_kind"]
+__all__ = ["gap_to_neighbours", "near_kind", "pool_of_neighbours"]
 
 
 def gap_to_neighbours(
@@ -179,6 +179,78 @@ def _add_gaps(p, q, decay, data):
 
 
 _GapPairs.visit = _add_gaps
+
+
+def pool_of_neighbours(
+    x: np.ndarray,
+    y: np.ndarray,
+    values: np.ndarray,
+    profile: np.ndarray,
+    r: float,
+    lam: float,
+    extent: float,
+) -> np.ndarray:
+    """The local spillover pool: ``P_i = sum_{j != i, dist_ij < r} exp(-dist_ij / lam) prox_ij v_j``.
+
+    The knowledge within reach of each organisation, weighted as spillover weighs it (the
+    distance decay and the cosine proximity of the profiles of :func:`gap_to_neighbours`): the
+    local form of Jaffe's (1986) spillover pool, which a knowledge production function reads.
+
+    Args:
+        x, y: positions in ``[0, extent]``, km, float64 ``(n,)``.
+        values: what each organisation holds, float64 ``(n,)`` (its knowledge stock ``K_j``).
+        profile: knowledge profiles for the proximity, float64 ``(n, D)``, non-negative.
+        r: radius, km, ``> 0``; lam: decay length, km, ``> 0``; extent: side of the square.
+
+    Returns:
+        ``P``, float64 ``(n,)``, in the units of ``values``.
+    """
+    n = len(x)
+    if n == 0:
+        return np.zeros(0)
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    profile = np.ascontiguousarray(profile, dtype=np.float64)
+    grid = build_grid(x, y, r, extent=extent, reach=REACH)
+    xs, ys, _, units = _gather(x, y, profile, profile, grid.order)
+    vs = np.asarray(values, dtype=np.float64)[grid.order]
+    pool_sorted = _pool_kernel(xs, ys, vs, units, grid.cell_start, grid.ncell, r, lam)
+    pool = np.empty(n)
+    pool[grid.order] = pool_sorted
+    return pool
+
+
+@numba.njit(parallel=True, cache=True)
+def _pool_kernel(xs, ys, values, units, cell_start, ncell, r, lam):
+    # Pools in cell order, from positions, values and unit profiles gathered in cell order.
+    pool = np.zeros(len(xs))
+    data = _PoolPairs(values, units, pool)
+    for phase in range(PHASES):  # the phased schedule of innocluster.core.pairs
+        for block in numba.prange(blocks_in_phase(ncell, phase)):
+            walk_row(xs, ys, cell_start, ncell, PHASES * block + phase, r, lam, data)
+    return pool
+
+
+class _PoolPairs(NamedTuple):
+    # What the pool walk's visit reads and adds into, in cell order.
+    values: np.ndarray
+    units: np.ndarray
+    pool: np.ndarray
+
+
+@numba.njit(cache=True, inline="always")
+def _add_pool(p, q, decay, data):
+    # Each side of the pair adds the other's value, weighted by decay times proximity.
+    units = data.units
+    prox = 0.0
+    for d in range(units.shape[1]):
+        prox += units[p, d] * units[q, d]
+    w = decay * prox
+    data.pool[p] += w * data.values[q]
+    data.pool[q] += w * data.values[p]
+
+
+_PoolPairs.visit = _add_pool
 
 
 def near_kind(orgs, kind: int, r: float, extent: float) -> np.ndarray:
