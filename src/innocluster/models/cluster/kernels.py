@@ -190,17 +190,21 @@ def pool_of_neighbours(
     lam: float,
     extent: float,
 ) -> np.ndarray:
-    """The local spillover pool: ``P_i = sum_{j != i, dist_ij < r} exp(-dist_ij / lam) prox_ij v_j``.
+    """The local spillover pool ``P_i = sum_j exp(-dist_ij / lam) prox_ij v_j``, ``dist_ij < r``.
 
-    The knowledge within reach of each organisation, weighted as spillover weighs it (the
-    distance decay and the cosine proximity of the profiles of :func:`gap_to_neighbours`): the
-    local form of Jaffe's (1986) spillover pool, which a knowledge production function reads.
+    The knowledge within reach of each organisation ``i`` (the others, ``j != i``), weighted as
+    spillover weighs it (the distance decay and the cosine proximity of the profiles of
+    :func:`gap_to_neighbours`): the local form of Jaffe's (1986) spillover pool, which a
+    knowledge production function reads.
 
     Args:
-        x, y: positions in ``[0, extent]``, km, float64 ``(n,)``.
+        x: abscissae in ``[0, extent]``, km, float64 ``(n,)``.
+        y: ordinates in ``[0, extent]``, km, float64 ``(n,)``.
         values: what each organisation holds, float64 ``(n,)`` (its knowledge stock ``K_j``).
         profile: knowledge profiles for the proximity, float64 ``(n, D)``, non-negative.
-        r: radius, km, ``> 0``; lam: decay length, km, ``> 0``; extent: side of the square.
+        r: radius, km, ``> 0``.
+        lam: distance-decay length, km, ``> 0``.
+        extent: side of the square, km.
 
     Returns:
         ``P``, float64 ``(n,)``, in the units of ``values``.
