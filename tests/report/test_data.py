@@ -28,7 +28,7 @@ def test_a_run_folder_is_read_with_its_indicators_and_scenario(run_folder):
     assert data.title == "default: seed 1, 30 steps (cluster model)"
     assert data.indicators is not None and data.scenario is not None
     assert data.info["seed"] == 1 and data.info["steps"] == 30
-    assert set(data.tables) == {"organizations", "patents", "alliances"}
+    assert set(data.tables) == {"organizations", "patents", "alliances", "citations"}
     assert data.tables["patents"] is data.patents
     orgs = pd.read_parquet(run_folder / "organizations.parquet")
     assert len(data.organizations) == len(orgs)

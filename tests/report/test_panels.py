@@ -29,6 +29,7 @@ def test_real_data_report_says_what_it_lacks(tmp_path):
     folder = data_folder(tmp_path / "data", employees=False)
     path, _ = write_report(folder)
     sections = panel_sections(path.read_text("utf-8"))
+    assert "The folder has no citations table" in sections.pop("flows")
     assert all('data-available="yes"' in html for html in sections.values())
     assert "Real data record no governance actions" in sections["phase"]
     assert "Demand, output and price are not in the folder" in sections["lifecycle"]
@@ -39,13 +40,14 @@ def test_real_data_report_says_what_it_lacks(tmp_path):
 def test_panels_without_data_say_so_in_words(tmp_path):
     ic.simulate("benchmark", steps=3, overrides={"n0": 300}).save(tmp_path / "bench")
     contents = dict((p.key, c) for p, c in build_panels(load_cluster(tmp_path / "bench")))
-    for key in ("network", "techspace", "concentration", "diagnosis", "phase"):
+    for key in ("network", "techspace", "flows", "concentration", "diagnosis", "phase"):
         assert contents[key].figure is None and contents[key].missing, key
+    assert "no citations table" in contents["flows"].missing
     assert "no alliances" in contents["network"].missing
     assert contents["map"].figure is not None and contents["lifecycle"].figure is not None
     path, _ = write_report(tmp_path / "bench", tmp_path / "bench.html")
     html = path.read_text("utf-8")
-    assert html.count('<p class="missing">Not available: ') == 5
+    assert html.count('<p class="missing">Not available: ') == 6
 
 
 def _built_or_missing(panel, data):
@@ -61,7 +63,7 @@ def test_every_panel_builds_on_a_small_run_or_says_what_is_missing(run_folder, t
     bare = load_cluster(data_folder(tmp_path / "data", alliances=False))
     keys = [p.key for p in PANELS]
     assert len(set(keys)) == len(keys) and all(p.title and p.about for p in PANELS)
-    for data, can_lack in ((run, set()), (bare, {"network"})):
+    for data, can_lack in ((run, set()), (bare, {"network", "flows"})):
         for panel in PANELS:
             content, missing = _built_or_missing(panel, data)
             if missing is not None:
@@ -111,3 +113,14 @@ def test_build_panels_lets_other_errors_through():
 
     with pytest.raises(KeyError):
         build_panels(None, [Panel("x", "X", "broken", broken)])
+
+
+def test_flows_panel_compares_citations_with_their_controls_over_distance():
+    data = load_cluster("example")
+    content = PANELS[[p.key for p in PANELS].index("flows")].build(data)
+    names = [t.name for t in content.figure.data if t.name]
+    assert names == ["controls (same field and year)", "citations"]
+    cites = content.figure.data[5].y  # the citations' cumulative shares over distance
+    assert (cites[1:] >= cites[:-1]).all() and 0.5 < cites[-1] < 1  # up to half the map
+    assert "times as often" in content.paragraphs[0]
+    assert "self-citations left out" in content.notes[0]

@@ -2,9 +2,9 @@
 
 A *run folder* (``run.json`` and ``scenario.toml`` beside the tables) is read with
 :func:`innocluster.run.load_run` and brings its indicators and scenario; any other folder is
-real data, read with :func:`innocluster.data.files.load_tables` (organizations, patents and
-alliances; no indicators, no scenario). The panels ask this object for what they need and say
-"not available" when it has nothing.
+real data, read with :func:`innocluster.data.files.load_tables` (organizations, patents,
+alliances and citations when there are any; no indicators, no scenario). The panels ask this
+object for what they need and say "not available" when it has nothing.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class ClusterData:
         indicators: one row per step for a run; None for real data.
         scenario: the run's resolved scenario; None for real data.
         info: the run's ``run.json``; empty for real data.
+        citations: the citations table; None when the folder has none.
     """
 
     folder: Path
@@ -47,6 +48,7 @@ class ClusterData:
     indicators: pd.DataFrame | None = None
     scenario: Any = None
     info: dict[str, Any] = field(default_factory=dict)
+    citations: pd.DataFrame | None = None
 
     @property
     def title(self) -> str:
@@ -60,12 +62,15 @@ class ClusterData:
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The three tables the measures read, by name."""
-        return {
+        """The tables the measures read, by name (citations only when there are some)."""
+        tables = {
             "organizations": self.organizations,
             "patents": self.patents,
             "alliances": self.alliances,
         }
+        if self.citations is not None:
+            tables["citations"] = self.citations
+        return tables
 
     @cached_property
     def years(self) -> np.ndarray:
@@ -179,10 +184,16 @@ def load_cluster(folder: str | Path) -> ClusterData:
             run.indicators,
             run.scenario,
             dict(run.info),
+            run.citations,
         )
     from innocluster.data.files import load_tables
 
     tables = load_tables(path)
     return ClusterData(
-        path, "data", tables["organizations"], tables["patents"], tables["alliances"]
+        path,
+        "data",
+        tables["organizations"],
+        tables["patents"],
+        tables["alliances"],
+        citations=tables.get("citations"),
     )

@@ -439,6 +439,31 @@ def concentration_figure(data: ConcentrationData) -> go.Figure:
     return fig
 
 
+def flows_figure(data) -> go.Figure:
+    """Shares of citations and of their controls within each distance, with their bands."""
+    rows = data.table[data.table["comparison"] != "same region"]
+    d = data.distances.astype(np.float32)
+    traces = []
+    for name, prefix, colour, fill in (
+        ("controls (same field and year)", "share_control", "#555", "rgba(120,120,120,0.25)"),
+        ("citations", "share_cite", "#e45756", "rgba(228,87,86,0.2)"),
+    ):
+        traces += [
+            go.Scatter(x=d, y=rows[f"{prefix}_high"].to_numpy(np.float32), mode="lines",
+                       line=dict(width=0), showlegend=False, hoverinfo="skip"),
+            go.Scatter(x=d, y=rows[f"{prefix}_low"].to_numpy(np.float32), mode="lines",
+                       line=dict(width=0), fill="tonexty", fillcolor=fill, showlegend=False,
+                       hoverinfo="skip"),
+            go.Scatter(x=d, y=rows[prefix].to_numpy(np.float32), mode="lines+markers",
+                       line=dict(color=colour, width=2.5), marker=dict(size=4), name=name),
+        ]  # fmt: skip
+    fig = go.Figure(traces)
+    fig.update_layout(
+        **_LAYOUT, xaxis_title="distance d (km)", yaxis_title="share within d of the cited patent"
+    )
+    return fig
+
+
 def regions_figure(regions, focus) -> go.Figure:
     """Every region's knowledge and alliance stocks, the focus region marked, by phase."""
     fig = go.Figure()

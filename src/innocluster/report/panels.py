@@ -120,6 +120,20 @@ def _concentration(data: ClusterData) -> PanelContent:
     return PanelContent(draw.concentration_figure(result), notes=result.notes)
 
 
+def _flows(data: ClusterData) -> PanelContent:
+    result = panel_data.flows_data(data)
+    words = []
+    if result.same_region is not None:
+        r = result.same_region
+        words.append(
+            f"{r['share_cite']:.1%} of citations come from the cited patent's region, against "
+            f"{r['share_control']:.1%} of their controls: {r['ratio']:.2f} times as often "
+            f"(95% interval {r['ratio_low']:.2f}-{r['ratio_high']:.2f}; Jaffe, Trajtenberg "
+            "and Henderson 1993 found several times)."
+        )
+    return PanelContent(draw.flows_figure(result), paragraphs=words, notes=result.notes)
+
+
 def _diagnosis(data: ClusterData) -> PanelContent:
     d = data.diagnosis
     p = d.phase
@@ -163,6 +177,8 @@ PANELS: tuple[Panel, ...] = (
           "governance action taken at each point.", _phase),
     Panel("techspace", "Technology space", "Related fields and the focus region's "
           "specialisations.", _techspace),
+    Panel("flows", "Knowledge flows", "How far do citations travel, against patents of the "
+          "same field and year that do not cite?", _flows),
     Panel("concentration", "Distance-based concentration", "Are innovators closer to each "
           "other than organisations in general, and at what distances?", _concentration),
 )  # fmt: skip
