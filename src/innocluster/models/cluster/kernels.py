@@ -70,6 +70,20 @@ def gap_to_neighbours(
         ``(n,)``, so that a caller can turn the sum into a weighted mean where neighbours are
         many (``G / max(W, 1)``).
     """
+    x, y, knowledge, profile = _checked(
+        "gap_to_neighbours", x, y, knowledge, profile, r, lam, extent
+    )
+    if len(x) == 0:
+        return np.zeros((0, knowledge.shape[1])), np.zeros(0)
+    grid = build_grid(x, y, r, extent=extent, reach=REACH)
+    xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
+    gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
+    return _scatter(gain_sorted, grid.order)  # the last sorted column holds the weights
+
+
+def _checked(caller, x, y, knowledge, profile, r, lam, extent):
+    # The inputs as contiguous float64 arrays, checked: shapes, positive lengths, and positions
+    # inside the square (outside it, or NaN, a point would index a cell that does not exist).
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     knowledge = np.ascontiguousarray(knowledge, dtype=np.float64)
@@ -82,20 +96,14 @@ def gap_to_neighbours(
         or len(y) != n
     ):
         raise ValueError(
-            f"gap_to_neighbours: x, y must be (n,) and knowledge, profile (n, D); got x {x.shape}, "
+            f"{caller}: x, y must be (n,) and knowledge, profile (n, D); got x {x.shape}, "
             f"y {y.shape}, knowledge {knowledge.shape}, profile {profile.shape}"
         )
     if not (r > 0 and lam > 0 and extent > 0):
-        raise ValueError(f"gap_to_neighbours: r, lam, extent must be > 0; got {r}, {lam}, {extent}")
-    if n == 0:
-        return np.zeros((0, knowledge.shape[1])), np.zeros(0)
-    # Outside the square (or NaN) a point would index a cell that does not exist.
-    if not (x.min() >= 0.0 and y.min() >= 0.0 and x.max() <= extent and y.max() <= extent):
-        raise ValueError(f"gap_to_neighbours: positions must lie in [0, {extent}]^2")
-    grid = build_grid(x, y, r, extent=extent, reach=REACH)
-    xs, ys, es, units = _gather(x, y, knowledge, profile, grid.order)
-    gain_sorted = _gain_kernel(xs, ys, es, units, grid.cell_start, grid.ncell, r, lam)
-    return _scatter(gain_sorted, grid.order)  # the last sorted column holds the weights
+        raise ValueError(f"{caller}: r, lam, extent must be > 0; got {r}, {lam}, {extent}")
+    if n and not (x.min() >= 0.0 and y.min() >= 0.0 and x.max() <= extent and y.max() <= extent):
+        raise ValueError(f"{caller}: positions must lie in [0, {extent}]^2")
+    return x, y, knowledge, profile
 
 
 @numba.njit(parallel=True, cache=True)
@@ -209,17 +217,18 @@ def pool_of_neighbours(
     Returns:
         ``P``, float64 ``(n,)``, in the units of ``values``.
     """
-    n = len(x)
-    if n == 0:
+    x, y, _, profile = _checked("pool_of_neighbours", x, y, profile, profile, r, lam, extent)
+    values = np.asarray(values, dtype=np.float64)
+    if values.shape != x.shape:
+        raise ValueError(f"pool_of_neighbours: values must be (n,); got {values.shape}")
+    if len(x) == 0:
         return np.zeros(0)
-    x = np.ascontiguousarray(x, dtype=np.float64)
-    y = np.ascontiguousarray(y, dtype=np.float64)
-    profile = np.ascontiguousarray(profile, dtype=np.float64)
     grid = build_grid(x, y, r, extent=extent, reach=REACH)
     xs, ys, _, units = _gather(x, y, profile, profile, grid.order)
-    vs = np.asarray(values, dtype=np.float64)[grid.order]
-    pool_sorted = _pool_kernel(xs, ys, vs, units, grid.cell_start, grid.ncell, r, lam)
-    pool = np.empty(n)
+    pool_sorted = _pool_kernel(
+        xs, ys, values[grid.order], units, grid.cell_start, grid.ncell, r, lam
+    )
+    pool = np.empty(len(x))
     pool[grid.order] = pool_sorted
     return pool
 

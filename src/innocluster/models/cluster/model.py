@@ -67,6 +67,7 @@ from innocluster.models.cluster.state import (
     is_producer,
     knowledge_stock,
     organisation_fields,
+    patents_of_step,
     region_of,
 )
 from innocluster.tables import Column
@@ -126,7 +127,7 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
     kind = orgs["kind"]
     producer = is_producer(kind)
     tacit, explicit = orgs["tacit"], orgs["explicit"]
-    patents = _this_year(state.patents, state.step)
+    patents = patents_of_step(state.patents, state.step, ("x", "y"))
     patent_regions = region_of(patents["x"], patents["y"], scenario.space.L, scenario.space.R)
     per_region = np.bincount(patent_regions, minlength=regions).astype(float)
     orgs_per_region = np.bincount(orgs["region"], minlength=regions)
@@ -183,19 +184,6 @@ def observe(state: State, scenario: ClusterScenario) -> dict[str, float]:
     row["phase"] = governance.diagnose(knowledge_index, alliance_index, scenario)[0]
     row["governance_action"] = world.action
     return row
-
-
-def _this_year(chunks: list, step: int) -> dict[str, np.ndarray]:
-    # The patent chunks of this step (one per patenting mechanism) are the last ones.
-    recent = []
-    for chunk in reversed(chunks):
-        if len(chunk["year"]) and chunk["year"][0] != step:
-            break
-        recent.append(chunk)
-    return {
-        name: np.concatenate([c[name] for c in recent]) if recent else np.zeros(0)
-        for name in ("x", "y")
-    }
 
 
 def _network(state: State) -> dict[str, float]:

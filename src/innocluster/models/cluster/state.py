@@ -64,6 +64,7 @@ __all__ = [
     "region_of",
     "alliance_rows",
     "file_patents",
+    "patents_of_step",
     "partner_ids",
     "draw_fields",
     "cluster_stocks",
@@ -312,6 +313,23 @@ def file_patents(state, rows: np.ndarray, fields: np.ndarray) -> None:
             "y": orgs["y"][rows],
         }
     )
+
+
+def patents_of_step(chunks: list, step: int, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """The columns ``names`` of the patents filed at ``step``, in filing order.
+
+    They are the last chunks of ``state.patents`` (one per patenting mechanism and step);
+    without any, empty arrays (positions float64, the other columns int64).
+    """
+    recent = []
+    for chunk in reversed(chunks):
+        if len(chunk["year"]) and chunk["year"][0] != step:
+            break
+        recent.append(chunk)
+    recent.reverse()
+    if not recent:
+        return {n: np.zeros(0, dtype=np.float64 if n in ("x", "y") else np.int64) for n in names}
+    return {name: np.concatenate([c[name] for c in recent]) for name in names}
 
 
 def partner_ids(alliances, org_id: int) -> np.ndarray:

@@ -54,7 +54,7 @@ from innocluster.core.space import build_grid, counting_sort
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
 from innocluster.models.cluster.parameters import ClusterScenario
-from innocluster.models.cluster.state import CHANNELS, is_producer
+from innocluster.models.cluster.state import CHANNELS, is_producer, patents_of_step
 
 __all__ = ["CONTRACT", "FIELD_SHIFT", "step"]
 
@@ -78,7 +78,7 @@ CONTRACT = Contract(
 def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> None:
     """One year of citing; see the module docstring."""
     p, orgs, world = scenario.citations, state.orgs, state.world
-    new = _filed_now(state.patents, state.step)
+    new = patents_of_step(state.patents, state.step, ("patent_id", "org_id", "field"))
     row_of = np.full(orgs.next_id, -1, dtype=np.int64)
     row_of[orgs["org_id"]] = np.arange(orgs.n)
     owner = row_of[new["org_id"]]
@@ -104,20 +104,6 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     _index(state, owner, new)
     state.flows["citations"] = float(made.sum())
     state.flows["citations_unplaced"] = float(m - made.sum())
-
-
-def _filed_now(chunks: list, step: int) -> dict[str, np.ndarray]:
-    # This year's patents: the last chunks (one per patenting mechanism), in filing order.
-    recent = []
-    for chunk in reversed(chunks):
-        if len(chunk["year"]) and chunk["year"][0] != step:
-            break
-        recent.append(chunk)
-    recent.reverse()
-    names = ("patent_id", "org_id", "field")
-    if not recent:
-        return {name: np.zeros(0, dtype=np.int64) for name in names}
-    return {name: np.concatenate([c[name] for c in recent]) for name in names}
 
 
 def _sources(state, scenario, code, citing, field, u) -> np.ndarray:
