@@ -12,21 +12,36 @@ The cause the model credits is knowledge spillover (seed 000's first forming mec
 kept, and asks what share of the excess goes with it. Other channels are local too (co-located
 socialisation, movers within the labour market, a spin-off's parent), so the excess need not
 vanish; the claim is that spillover makes at least half of it.
+
+A cluster forms while the industry is young (seed 000): ``formation-spillover`` and
+``formation-spinoffs`` compare the concentration of the patents of emergence and growth over
+the regions (rarefied Gini, comparable across runs) with spillover off, and with spin-offs off
+(academic ones too; outside entrants kept), each alone.
 """
 
 from __future__ import annotations
 
 from innocluster.facts.claim import AS_GIVEN, Claim, Variant
 
-__all__ = ["CLAIMS", "NO_SPILLOVER"]
+__all__ = ["CLAIMS", "NO_SPILLOVER", "NO_SPINOFFS"]
 
 JTH = "Jaffe, Trajtenberg and Henderson (1993, Quarterly Journal of Economics)"
 
 NO_SPILLOVER = Variant("spillover off", {"mechanisms.spillover": False})
+NO_SPINOFFS = Variant(
+    "spin-offs off", {"entrepreneurship.p_spin": 0.0, "entrepreneurship.p_academic": 0.0}
+)
+SEED_000 = "seed 000 (knowledge spillover and entrepreneurs form the cluster)"
 
 
 def _excess(runs) -> float:
     return runs[AS_GIVEN.label]["localisation_excess"]
+
+
+def _formation_without(variant: Variant):
+    return lambda runs: (
+        runs[AS_GIVEN.label]["formation_gini"] - runs[variant.label]["formation_gini"]
+    )
 
 
 def _spillover_share(runs) -> float:
@@ -57,5 +72,27 @@ CLAIMS = (
         direction="above",
         cause="spillover within r_geo makes citations local: without it at least half the "
         "excess goes",
+    ),
+    Claim(
+        name="formation-spillover",
+        source=SEED_000,
+        compares="Gini of the patents of emergence and growth over the regions (rarefied to "
+        "400), as given minus with spillover off",
+        variants=(AS_GIVEN, NO_SPILLOVER),
+        effect=_formation_without(NO_SPILLOVER),
+        margin=0.0,
+        direction="above",
+        cause="spillover within r_geo concentrates innovation where knowledge is",
+    ),
+    Claim(
+        name="formation-spinoffs",
+        source=SEED_000 + "; Klepper (2007)",
+        compares="Gini of the patents of emergence and growth over the regions (rarefied to "
+        "400), as given minus with spin-offs off (outside entrants kept)",
+        variants=(AS_GIVEN, NO_SPINOFFS),
+        effect=_formation_without(NO_SPINOFFS),
+        margin=0.0,
+        direction="above",
+        cause="spin-offs settle near their parents and carry their knowledge",
     ),
 )

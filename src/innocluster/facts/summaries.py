@@ -28,6 +28,7 @@ __all__ = [
     "MATURITY_LAG",
     "LAST_YEARS",
     "COMMON_SAMPLE",
+    "FORMATION_SAMPLE",
     "summarise",
     "summarise_run",
 ]
@@ -43,6 +44,9 @@ LAST_YEARS = 5
 
 #: Patents every concentration of innovation is rarefied to, when compared across runs.
 COMMON_SAMPLE = 50
+
+#: Patents the concentration of innovation during formation is rarefied to, across runs.
+FORMATION_SAMPLE = 400
 
 #: Ages over which the exit hazards of early and late entrants are compared.
 EARLY_AGES = 10
@@ -74,7 +78,9 @@ def summarise_run(run, sections: dict) -> dict[str, float]:
     :data:`COMMON_SAMPLE` patents, minus the mean Gini of producers' employment over those
     years), and ``patents_early``, ``patents_late`` (the Gini of the patents of emergence and
     growth, and of the stages after, both rarefied to the smaller count) with
-    ``production_early``, ``production_late`` (the stages' mean Gini of employment); for Jaffe,
+    ``production_early``, ``production_late`` (the stages' mean Gini of employment), and
+    ``formation_gini`` (the Gini of the patents of emergence and growth rarefied to
+    :data:`FORMATION_SAMPLE`, comparable across runs; NaN with fewer); for Jaffe,
     Trajtenberg and Henderson (1993): ``localisation_excess`` and ``localisation_ratio`` (the
     same-region share of the run's citations between its patents, self-citations left out,
     minus and over that of field-year matched controls; NaN without citations).
@@ -164,7 +170,11 @@ def _innovation_geography(run) -> dict[str, float]:
     a, b = _patent_regions(run, steps[early]), _patent_regions(run, steps[late])
     size = int(min(a.sum(), b.sum()))
     both = size > 0
+    formation = (
+        rarefied_gini(a, FORMATION_SAMPLE, seed=run.seed) if a.sum() >= FORMATION_SAMPLE else np.nan
+    )
     return {
+        "formation_gini": float(formation),
         "excess_last": float(excess),
         "patents_early": rarefied_gini(a, size, seed=run.seed) if both else np.nan,
         "patents_late": rarefied_gini(b, size, seed=run.seed) if both else np.nan,
