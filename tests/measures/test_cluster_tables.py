@@ -9,7 +9,7 @@ import pytest
 
 import innocluster as ic
 from innocluster.errors import InnoclusterError
-from innocluster.measures._cluster_tables import cluster_frames, life_cycle
+from innocluster.measures._cluster_tables import cluster_frames, life_cycle, localisation_by
 from innocluster.measures.diagnosis import diagnose
 from innocluster.measures.profile import measure_cluster
 
@@ -50,3 +50,16 @@ def test_the_life_cycle_row_states_its_numbers(cluster_tables):
     assert row["mechanism"] == "life cycle" and row["value"] == 380.0
     assert row["verdict"] in ("emergence", "growth", "maturity", "shakeout", "decline")
     assert "380 organisations in 10" in row["evidence"]
+
+
+def test_the_localisation_reads_a_seeded_sample_of_very_many_citations():
+    tables = ic.load_tables("example")
+    orgs, patents, cites = tables["organizations"], tables["patents"], tables["citations"]
+    full, counts = localisation_by(cites, orgs, patents, 80, (10.0,))
+    assert counts["sampled"] == 0 and counts["citations"] == len(cites)
+    part, few = localisation_by(cites, orgs, patents, 80, (10.0,), limit=5000)
+    again, _ = localisation_by(cites, orgs, patents, 80, (10.0,), limit=5000)
+    assert few["sampled"] == 5000 and part.equals(again)  # the same sample every time
+    assert part["citations"].iloc[0] < 5000 < full["citations"].iloc[0]  # less self-citations
+    gap = abs(part["share_cite"] - full["share_cite"]).max()
+    assert gap < 0.03  # a random sample: the same shares, up to sampling error

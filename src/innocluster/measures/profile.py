@@ -228,6 +228,8 @@ def _knowledge_flows(citations, orgs, patents, year, seed) -> dict[str, Any]:
     if table is None:
         out["localisation_missing"] = "no citation between two placed patents"
         return out
+    if counts["sampled"]:
+        out["localisation_sample"] = counts["sampled"]
     out["self_citations"] = int(table["self_citations"].iloc[0])
     out["localisation"] = _records(table)
     return out
