@@ -267,7 +267,8 @@ CITATIONS = TableSchema(
             "channel",
             "string",
             "",
-            "how the citing organisation learned what it cites (simulation); null if unknown",
+            "how the citing organisation learned what it cites (simulation), or who added the "
+            "citation, examiner or applicant (real data); null if unknown",
             True,
         ),
     ),

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from innocluster.errors import InnoclusterError
+from innocluster.measures._seeds import as_generator
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.measures.localisation import citation_localisation
 
@@ -130,7 +131,8 @@ def localisation_by(
     if len(both) == 0:
         return None, counts
     if len(both) > limit:
-        rng = np.random.default_rng([seed, 1])  # a stream apart from the controls' draws
+        # A stream apart from the controls' draws, from the same seed.
+        rng = as_generator(np.random.SeedSequence([seed, 1]), "localisation_by")
         both = both.iloc[np.sort(rng.choice(len(both), limit, replace=False))]
         counts["sampled"] = limit
     table = citation_localisation(
