@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from innocluster.errors import InnoclusterError
-from innocluster.measures._seeds import as_generator
+from innocluster.measures._seeds import as_generator, spawn
 from innocluster.measures.lifecycle import lifecycle_stage
 from innocluster.measures.localisation import citation_localisation
 
@@ -132,7 +132,7 @@ def localisation_by(
         return None, counts
     if len(both) > limit:
         # A stream apart from the controls' draws, from the same seed.
-        rng = as_generator(np.random.SeedSequence([seed, 1]), "localisation_by")
+        rng = as_generator(spawn(seed, "localisation_by", 1)[0], "localisation_by")
         both = both.iloc[np.sort(rng.choice(len(both), limit, replace=False))]
         counts["sampled"] = limit
     table = citation_localisation(
