@@ -222,38 +222,38 @@ def _index(state, owner, new) -> None:
 @numba.njit(parallel=True, cache=True)
 def _draw_near(x, y, base, held, order, cell_start, ncell, extent, queries, fields, u, r, lam):
     # For each query (an organisation's row, a field, a uniform): a row j != i within r km,
-    # drawn with weight base_j * held_jd * exp(-d_ij / lam); -1 when no weight. Two passes over
+    # drawn with weight base_j * held_jd * exp(-d_ij / lam); -1 when no weight. Two scans of
     # the 3 x 3 cells around i (sum, then find); one thread per query, no shared writes.
     out = np.full(len(queries), -1, dtype=np.int64)
-    r2 = r * r
-    scale = ncell / extent
     for k in numba.prange(len(queries)):
-        i, d = queries[k], fields[k]
-        cx = min(int(x[i] * scale), ncell - 1)
-        cy = min(int(y[i] * scale), ncell - 1)
-        target = -1.0
-        for sweep in range(2):
-            acc = 0.0
-            for row in range(max(cy - 1, 0), min(cy + 2, ncell)):
-                for col in range(max(cx - 1, 0), min(cx + 2, ncell)):
-                    c = row * ncell + col
-                    for p in range(cell_start[c], cell_start[c + 1]):
-                        j = order[p]
-                        if j == i or out[k] >= 0:
-                            continue
-                        dx, dy = x[j] - x[i], y[j] - y[i]
-                        dist2 = dx * dx + dy * dy
-                        if dist2 >= r2:
-                            continue
-                        w = base[j] * held[j, d] * math.exp(-math.sqrt(dist2) / lam)
-                        acc += w
-                        if sweep == 1 and acc > target:
-                            out[k] = j
-            if sweep == 0:
-                if acc <= 0.0:
-                    break
-                target = u[k] * acc
+        args = (x, y, base, held, order, cell_start, ncell, extent, queries[k], fields[k], r, lam)
+        total, _ = _scan(*args, np.inf)
+        if total > 0.0:
+            out[k] = _scan(*args, u[k] * total)[1]
     return out
+
+
+@numba.njit(cache=True)
+def _scan(x, y, base, held, order, cell_start, ncell, extent, i, d, r, lam, target):
+    # The neighbours' weights in a fixed order: (their sum, -1) when the running sum never
+    # passes target, else (the sum so far, the neighbour at which it does).
+    scale = ncell / extent
+    cx = min(int(x[i] * scale), ncell - 1)
+    cy = min(int(y[i] * scale), ncell - 1)
+    acc = 0.0
+    for row in range(max(cy - 1, 0), min(cy + 2, ncell)):
+        for col in range(max(cx - 1, 0), min(cx + 2, ncell)):
+            c = row * ncell + col
+            for p in range(cell_start[c], cell_start[c + 1]):
+                j = order[p]
+                dx, dy = x[j] - x[i], y[j] - y[i]
+                dist2 = dx * dx + dy * dy
+                if j == i or dist2 >= r * r:
+                    continue
+                acc += base[j] * held[j, d] * math.exp(-math.sqrt(dist2) / lam)
+                if acc > target:
+                    return acc, j
+    return acc, -1
 
 
 @numba.njit(parallel=True, cache=True)
