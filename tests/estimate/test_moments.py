@@ -179,3 +179,25 @@ def test_the_default_reproduces_its_calibration_targets_on_other_seeds():
     runs = [_run_moments(scenario, seed, targets.moments) for seed in range(2000, 2010)]
     miss = np.abs(np.mean(runs, axis=0) - targets.target)
     assert np.all(miss < [0.05, 0.008, 0.05, 0.04]), miss
+
+
+def test_kpf_pool_elasticity_recovers_a_known_within_firm_elasticity():
+    rng = np.random.default_rng(5)
+    firms, years = 300, 8
+    effect = np.repeat(rng.normal(0.0, 1.0, firms), years)  # firm effects, correlated with the pool
+    year = np.tile(np.arange(1, years + 1), firms)
+    rd = rng.lognormal(1.0, 0.5, firms * years)
+    pool = np.exp(effect + rng.normal(0.0, 0.5, firms * years) + 0.1 * year)
+    mu = np.exp(effect) * rd**0.5 * pool**0.3
+    panel = pd.DataFrame(
+        {
+            "org_id": np.repeat(np.arange(firms), years),
+            "year": year,
+            "kind": "firm",
+            "rd": rd,
+            "spillover_pool": pool,
+            "patents": rng.poisson(mu),
+        }
+    )
+    assert M.kpf_pool_elasticity(panel) == pytest.approx(0.3, abs=0.05)
+    assert np.isnan(M.kpf_pool_elasticity(panel.assign(spillover_pool=0.0)))

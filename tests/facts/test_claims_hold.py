@@ -33,10 +33,6 @@ def results():
 NOT_YET = {
     "jth-localisation-spillover-cause": "spillover makes 12-15% of the localisation of "
     "citations; mobility, partners and spin-offs make most of it (docs/validation.md)",
-    "formation-spillover": "spillover at its assumed strength does not concentrate the "
-    "patents of emergence and growth (docs/validation.md)",
-    "formation-spinoffs": "without spin-offs the patents of formation are more concentrated, "
-    "not less (docs/validation.md)",
 }
 
 

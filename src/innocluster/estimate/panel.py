@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from innocluster.core.spec import ModelSpec
 from innocluster.core.state import State
 from innocluster.errors import InnoclusterError
 from innocluster.models import MODELS
@@ -115,6 +116,7 @@ def simulate_panel(
     scenario: str | Path | ScenarioBase | dict[str, Any],
     seed: int = 0,
     steps: int | None = None,
+    model: ModelSpec | None = None,
 ) -> tuple[Run, pd.DataFrame]:
     """Simulate a cluster-model scenario and return the run and its firm panel.
 
@@ -123,6 +125,8 @@ def simulate_panel(
             model.
         seed: the run's seed (non-negative integer).
         steps: steps to simulate; default the scenario's.
+        model: the cluster model to record (default: the registered one); a caller that wraps
+            the model's ``observe`` passes its wrapped model.
 
     Returns:
         ``(run, panel)``: the run, identical to ``innocluster.simulate(scenario, seed, steps)``,
@@ -145,7 +149,7 @@ def simulate_panel(
             f"scenario '{resolved.name}': the research mechanism is off, so there is no "
             "knowledge production function to record"
         )
-    model = MODELS["cluster"]
+    model = model or MODELS["cluster"]
     research = next(m for m in model.mechanisms if m.name == "research")
     recorder = _ResearchRecorder(research.step)
     recorded = replace(

@@ -105,6 +105,10 @@ def dask_client(
 def _one_thread() -> Iterator[None]:
     import numba
 
+    # Numba re-reads the environment when it compiles; a worker whose environment no longer
+    # names the thread count its pool was launched with would fail on its first compilation
+    # (a fresh install, or an edited kernel whose cache is stale).
+    os.environ["NUMBA_NUM_THREADS"] = str(numba.config.NUMBA_NUM_THREADS)
     before = numba.get_num_threads()
     numba.set_num_threads(1)
     try:

@@ -83,9 +83,12 @@ def check_claims(
         if base.model != "cluster":
             raise InnoclusterError(f"preset '{preset}': claims are about the cluster model")
     jobs: dict[tuple[str, str], tuple[Any, int]] = {}
+    panels: set[tuple[str, str]] = set()  # the variants whose runs record the firm panel
     for preset, base in bases.items():
         for claim in claims:
             for variant in claim.variants:
+                if claim.panel:
+                    panels.add((preset, variant.label))
                 scenario = load_scenario(base, variant.resolve(base))
                 job = (scenario, variant.seed_offset)
                 if jobs.setdefault((preset, variant.label), job) != job:
@@ -94,7 +97,7 @@ def check_claims(
                         "differently"
                     )
     keys = [(p, v, s) for (p, v) in jobs for s in seeds]
-    arguments = [(jobs[(p, v)][0], s + jobs[(p, v)][1]) for p, v, s in keys]
+    arguments = [(jobs[(p, v)][0], s + jobs[(p, v)][1], (p, v) in panels) for p, v, s in keys]
     done = [0]
 
     def progress(_i: int, _result: Any) -> None:

@@ -62,6 +62,8 @@ class Claim:
         direction: ``"above"``: the interval must lie above the margin; ``"below"``: below it.
         unit: the effect's unit.
         cause: the cause the claim credits, or what removing it shows.
+        panel: the claim reads a firm-panel statistic (``pool_elasticity``), so its runs
+            record the panel (slower; other runs do not).
     """
 
     name: str
@@ -73,6 +75,7 @@ class Claim:
     direction: Literal["above", "below"]
     unit: str = ""
     cause: str = ""
+    panel: bool = False
 
 
 @dataclass(frozen=True)

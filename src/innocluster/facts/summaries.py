@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
+from innocluster.estimate.moments import kpf_pool_elasticity
+from innocluster.estimate.panel import simulate_panel
 from innocluster.measures.concentration import rarefied_gini
 from innocluster.measures.inequality import pareto_tail
 from innocluster.measures.lifecycle import exit_hazard, lifecycle_stage, shakeout
@@ -52,12 +54,21 @@ FORMATION_SAMPLE = 400
 EARLY_AGES = 10
 
 
-def summarise(scenario: Any, seed: int) -> dict[str, float]:
-    """Simulate ``scenario`` with ``seed`` and summarise the run (see :func:`summarise_run`)."""
+def summarise(scenario: Any, seed: int, panel: bool = False) -> dict[str, float]:
+    """Simulate ``scenario`` with ``seed`` and summarise the run (see :func:`summarise_run`).
+
+    With ``panel`` (and research on) the run also records its firm panel, and the summary adds
+    ``pool_elasticity`` (:func:`~innocluster.estimate.moments.kpf_pool_elasticity`: the
+    within-firm elasticity of patents to the local spillover pool, Cincera's 1997
+    specification); otherwise it is NaN.
+    """
     sections: dict[int, tuple[np.ndarray, ...]] = {}
     model = _recording(model_of(scenario), sections)
-    run = simulate(scenario, seed=seed, model=model)
-    return summarise_run(run, sections)
+    if not (panel and scenario.mechanisms.research):
+        run = simulate(scenario, seed=seed, model=model)
+        return {**summarise_run(run, sections), "pool_elasticity": np.nan}
+    run, firms = simulate_panel(scenario, seed, model=model)
+    return {**summarise_run(run, sections), "pool_elasticity": kpf_pool_elasticity(firms)}
 
 
 def summarise_run(run, sections: dict) -> dict[str, float]:

@@ -158,6 +158,16 @@ class ResearchParams(Section):
         ge=0.0,
         le=2.0,
     )
+    gamma: float = parameter(
+        0.15,
+        "elasticity of innovation with respect to the usable local knowledge pool in a new "
+        "industry, in (1 + U_i)^(gamma (1 - maturity))",
+        "",
+        "assumed; Jaffe (1986); checked: the within-firm pool elasticity it gives lies in "
+        "the interval of Cincera's (1997) panel (docs/validation.md)",
+        ge=0.0,
+        le=2.0,
+    )
     rd_share: float = parameter(
         0.08,
         "share of revenue a firm spends on R&D",
@@ -239,9 +249,9 @@ class EntrepreneurshipParams(Section):
         ge=0.0,
         le=1.0,
     )
-    E_half: float = parameter(
+    E_spin: float = parameter(
         10.0,
-        "employees at which the spin-off size factor E / (E + E_half) is 1/2",
+        "employees at which the spin-off size factor E / E_spin is 1",
         "persons",
         gt=0.0,
     )
@@ -254,6 +264,16 @@ class EntrepreneurshipParams(Section):
         "km",
         "Klepper (2007) on Detroit",
         ge=0.0,
+    )
+    spin_local: float = parameter(
+        1.0,
+        "share of spin-offs that settle near their parent (the others locate as outside "
+        "entrants do)",
+        "",
+        "Klepper (2007) on Detroit; Buenstorf and Klepper (2009) on Akron: spin-offs locate "
+        "near their parents",
+        ge=0.0,
+        le=1.0,
     )
     founders: int = parameter(
         2, "employees who found a new firm (at least, for a spin-off)", "persons", ge=1, le=1000
@@ -274,9 +294,11 @@ class EntrepreneurshipParams(Section):
         ge=0.0,
     )
     pull: float = parameter(
-        0.7,
+        0.0,
         "share of entrants choosing a region by its knowledge (agglomeration pull)",
         "",
+        "Klepper (2007); Buenstorf and Klepper (2009): outside entrants did not flock to "
+        "the clusters, spin-offs made them",
         ge=0.0,
         le=1.0,
     )

@@ -25,6 +25,7 @@ margin        float64    profit / revenue in the last market step (NaN before th
 subsidy       float64    MU of public R&D money received this step (government)
 relief        float64    MU of costs paid by the planned zone this step (government)
 supply        float64    MU of research money from the governance regime this step (governance)
+pool          float64    usable local knowledge pool this step, units (spillover; 0 without it)
 member        int8       1 if the organisation is a member of the knowledge platform
 rd            float64    MU of R&D money this step (research)
 rd_process    float64    share of that money spent on process R&D (firms and leaders; research)
@@ -192,6 +193,7 @@ def organisation_fields(D: int) -> list[FieldSpec]:
         FieldSpec("subsidy", "float64"),
         FieldSpec("relief", "float64"),
         FieldSpec("supply", "float64"),
+        FieldSpec("pool", "float64"),
         FieldSpec("member", "int8"),
         FieldSpec("rd", "float64"),
         FieldSpec("rd_process", "float64"),

@@ -68,3 +68,21 @@ def test_entrants_start_at_the_first_cost_and_spinoffs_carry_part_of_their_paren
     np.testing.assert_allclose(
         state.orgs["unit_cost"][new[spin]], c0 * (0.25 / c0) ** phi * np.ones(len(parents))
     )
+
+
+def test_spinoffs_that_do_not_settle_locally_choose_a_region_as_outsiders_do():
+    sc = scenario(
+        p_spin=1.0, p_academic=1.0, m_entry=0.0, wealth=1e6, sigma_spin=0.01, spin_local=0.0
+    )
+    state = fresh_state(sc)
+    state.orgs["employees"][:] = 50
+    before = state.orgs.n
+    ids = dict(zip(state.orgs["org_id"].tolist(), range(before), strict=True))
+    x, y, tacit = state.orgs["x"].copy(), state.orgs["y"].copy(), state.orgs["tacit"].copy()
+    step_once(entrepreneurship, state, sc)
+    new = slice(before, state.orgs.n)
+    parents = np.array([ids[p] for p in state.orgs["parent"][new]])
+    assert len(parents) >= 10
+    dist = np.hypot(state.orgs["x"][new] - x[parents], state.orgs["y"][new] - y[parents])
+    assert np.median(dist) > 10.0  # uniform regions (pull 0), not 0.01 km from the parent
+    np.testing.assert_allclose(state.orgs["tacit"][new], sc.entrepreneurship.phi * tacit[parents])

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from innocluster.models.cluster.mechanisms import research
-from innocluster.models.cluster.state import LEADER, draw_fields
+from innocluster.models.cluster.state import LEADER, channel, draw_fields
 from tests.models.cluster.helpers import fresh_state, scenario, step_once
 
 
@@ -120,3 +120,20 @@ def test_the_process_share_is_a_share_and_follows_the_values(vc, vd, more, beta)
     s = research.process_share(np.array([vc, vc * more, vc]), np.array([vd, vd, vd * more]), beta)
     assert np.all((s >= 0.0) & (s <= 1.0))
     assert s[1] >= s[0] >= s[2]  # more worth in process, more process R&D; and conversely
+
+
+def test_the_local_pool_raises_innovation_and_its_share_is_learned_by_spillover():
+    sc = scenario(gamma=0.5)
+    counts, learned = [], []
+    for pool in (0.0, 99.0):
+        state = fresh_state(sc)
+        state.orgs["revenue"][:] = 50.0
+        state.orgs["pool"][:] = pool
+        step_once(research, state, sc, seed=4)
+        counts.append(state.flows["innovations"])
+        learned.append(state.orgs["learned"].sum(axis=0))
+    # maturity 0: mu times (1 + 99)^0.5 = 10 with the pool
+    assert counts[1] / counts[0] == pytest.approx(10.0, rel=0.15)
+    assert learned[0][channel("spillover")] == 0.0
+    spill, own = learned[1][channel("spillover")], learned[1][channel("own")]
+    assert spill / (spill + own) == pytest.approx(0.9)  # 1 - 100^-0.5

@@ -4,11 +4,12 @@ Would-be founders appear in three ways each year:
 
 - a **spin-off** from each firm or leader large enough to lose its founding team
   (``E_i > founders + spin_share * E_i``) with probability
-  ``p_spin * (1 + stimulus) * Q * A_i * E_i / (E_i + E_half)`` (more from knowledgeable and
-  larger firms: Klepper 2007); the new firm sits at the parent's position plus a Gaussian of
-  ``sigma_spin`` km, carries ``phi`` of the parent's tacit knowledge and part of its cost cut
-  (below), inherits its quality, and takes ``max(founders, spin_share * E_i)`` employees from
-  it (Feldman, Francis and Bercovitz 2005);
+  ``min(p_spin * (1 + stimulus) * Q * A_i * E_i / E_spin, 1)`` (more from knowledgeable and
+  larger, that is more successful, firms: Klepper 2007); the new firm sits at the parent's
+  position plus a Gaussian of ``sigma_spin`` km (the share ``spin_local`` of them; the others
+  choose a region as outside entrants do), carries ``phi`` of the parent's tacit knowledge and
+  part of its cost cut (below), inherits its quality, and takes
+  ``max(founders, spin_share * E_i)`` employees from it (Feldman, Francis and Bercovitz 2005);
 - an **academic spin-off** from each institute with probability
   ``p_academic * (1 + stimulus) * Q * A_i`` (Eesley and Miller 2018, on Stanford), with ``phi``
   of the institute's tacit knowledge and an entrant's cost;
@@ -91,7 +92,7 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     )
     boost = (1.0 + e.stimulus) * world.Q
 
-    size = employees / (employees + e.E_half)
+    size = employees / (employees + e.E_spin)
     can_spin = producer & (employees > e.founders + e.spin_share * employees)
     p_parent = np.where(can_spin, e.p_spin * boost * A * size, 0.0)
     p_parent = np.where(kind == INSTITUTE, e.p_academic * boost * A, p_parent)
@@ -106,6 +107,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     shift = rng.normal(0.0, e.sigma_spin, (len(parents), 2))
     px = np.clip(orgs["x"][parents] + shift[:, 0], 0.0, space.L)
     py = np.clip(orgs["y"][parents] + shift[:, 1], 0.0, space.L)
+    away = rng.random(len(parents)) >= e.spin_local  # these settle as outside entrants do
+    px[away], py[away] = _entrant_positions(state, scenario, rng, int(away.sum()))
     ox, oy = _entrant_positions(state, scenario, rng, outsiders)
     x, y = np.concatenate([px, ox]), np.concatenate([py, oy])
     tacit = np.concatenate(

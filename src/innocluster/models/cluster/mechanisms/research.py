@@ -2,7 +2,7 @@
 
 Expected innovations follow the knowledge production function (Griliches 1979; Jaffe 1986)::
 
-    mu_i = a * Q * RD_i^beta * (1 + K_i)^eta_t,      n_i ~ Poisson(mu_i)
+    mu_i = a * Q * RD_i^beta * (1 + K_i)^eta_t * (1 + U_i)^gamma,      n_i ~ Poisson(mu_i)
     eta_t = eta + (eta_late - eta) * maturity_t
 
 with R&D money ``RD_i = rd_share * revenue_i + subsidy_i`` for firms and leaders (their own R&D
@@ -11,7 +11,12 @@ out of last year's revenue: a one-year lag from R&D to innovation) and
 regime's knowledge supply); intermediaries do no research, and no
 R&D money means no innovation. The knowledge elasticity moves from ``eta`` in a new industry
 to ``eta_late`` at saturated demand: new knowledge matters most early, scale later (Audretsch
-and Feldman 1996; Klepper 1996). Each innovation chooses its field:
+and Feldman 1996; Klepper 1996). ``U_i`` is the usable local knowledge pool the spillover
+mechanism wrote this year (field ``pool``; 0 without spillover): the neighbours' knowledge
+raises research productivity with elasticity ``gamma`` (Jaffe 1986). The share
+``1 - (1 + U_i)^-gamma`` of an organisation's innovations exists because of the pool; it is
+recorded in the ``learned`` spillover channel, the rest in its own channel, so the patents
+built on neighbours' knowledge cite them. Each innovation chooses its field:
 
 - for a firm or leader, with probability ``subsidy_i / RD_i`` when subsidies are targeted,
   uniformly among the strategic fields (the subsidised share of its R&D; institute funding is
@@ -47,8 +52,9 @@ its innovator ``new_sales`` MU a year of new buyers, served by hiring at this ye
 head (rounded at random). Product innovations are imitated at once (Klepper 1996): every firm
 and leader makes the best product quality of the year, so quality is common and only rescales
 the price per quality unit. ``rd`` and ``rd_process`` record each organisation's R&D money and
-its process share. Each innovation also adds one unit to the organisation's ``learned`` own
-channel (its patents may cite its own earlier ones).
+its process share. Each innovation also adds one unit to the organisation's ``learned``
+channels, split as above between own (its patents may cite its own earlier ones) and
+spillover.
 
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
@@ -87,6 +93,7 @@ CONTRACT = Contract(
         "margin",
         "subsidy",
         "supply",
+        "pool",
         "tacit",
         "explicit",
         "unit_cost",
@@ -166,7 +173,9 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
 
     K = knowledge_stock(tacit, explicit)
     eta = p.eta + (p.eta_late - p.eta) * world.maturity
-    scale = p.a * world.Q * (1.0 + K) ** eta
+    gamma = p.gamma * (1.0 - world.maturity)
+    own_share = (1.0 + orgs["pool"]) ** -gamma  # of mu: what own knowledge alone would make
+    scale = p.a * world.Q * (1.0 + K) ** eta / own_share
     # Producers: two lines, process and product; institutes: one line, s = 0.
     mu_process = np.where(producer & (rd > 0), scale * (s * rd) ** p.beta, 0.0)
     mu_product = np.where(rd > 0, scale * ((1.0 - s) * rd) ** p.beta, 0.0)
@@ -193,7 +202,8 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     cell = owner * D + field
     tacit += np.bincount(cell, minlength=orgs.n * D).reshape(orgs.n, D)
     explicit += np.bincount(cell[patented], minlength=orgs.n * D).reshape(orgs.n, D)
-    orgs["learned"][:, channel("own")] += counts
+    orgs["learned"][:, channel("own")] += counts * own_share
+    orgs["learned"][:, channel("spillover")] += counts * (1.0 - own_share)
 
     n_product = np.where(producer, n_other, 0)
     cost = orgs["unit_cost"]

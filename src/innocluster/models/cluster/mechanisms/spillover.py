@@ -19,6 +19,15 @@ cell grid (:mod:`innocluster.models.cluster.kernels`), never from all pairs; int
 found on a cell grid too. Spillovers decay within a few kilometres
 (Audretsch and Feldman 1996), which is what makes innovation cluster.
 
+Spillover is also an externality of the neighbours' knowledge on research (Jaffe 1986): the
+mechanism writes each organisation's **usable local pool**
+
+    U_i = A_i * b_i * P_i,      P_i = sum_j w_ij K_j  (the same neighbours and weights)
+
+the knowledge within reach, as much of it as the organisation can absorb, which the knowledge
+production function of research reads (``(1 + U_i)^gamma``). With the mechanism off the pool
+is 0 and research draws on the organisation's own knowledge alone.
+
 What it reads and writes is declared once, as data, in :data:`CONTRACT`.
 """
 
@@ -28,7 +37,7 @@ import numpy as np
 
 from innocluster.core.spec import Contract
 from innocluster.core.state import State
-from innocluster.models.cluster.kernels import gap_to_neighbours, near_kind
+from innocluster.models.cluster.kernels import gap_to_neighbours, near_kind, pool_of_neighbours
 from innocluster.models.cluster.parameters import ClusterScenario
 from innocluster.models.cluster.state import (
     INTERMEDIARY,
@@ -44,7 +53,7 @@ __all__ = ["CONTRACT", "step"]
 CONTRACT = Contract(
     sections=("knowledge", "space", "spillover"),
     reads=("kind", "x", "y", "tacit", "explicit"),
-    writes=("explicit", "learned"),
+    writes=("explicit", "learned", "pool"),
     flows=("spillover",),
 )
 
@@ -56,12 +65,14 @@ def step(state: State, scenario: ClusterScenario, rng: np.random.Generator) -> N
     gap, weight = gap_to_neighbours(
         x, y, explicit, tacit + explicit, p.r_geo, p.lam, scenario.space.L
     )
-    A = absorptive_capacity(knowledge_stock(tacit, explicit), scenario.knowledge.K_half)
-    factor = (
-        p.s_sp * A * (1.0 + p.broker * near_kind(orgs, INTERMEDIARY, p.r_geo, scenario.space.L))
+    K = knowledge_stock(tacit, explicit)
+    usable = absorptive_capacity(K, scenario.knowledge.K_half) * (
+        1.0 + p.broker * near_kind(orgs, INTERMEDIARY, p.r_geo, scenario.space.L)
     )
-    factor[orgs["kind"] == INTERMEDIARY] = 0.0
-    scale = factor / np.maximum(weight, 1.0)
+    usable[orgs["kind"] == INTERMEDIARY] = 0.0
+    pool = pool_of_neighbours(x, y, K, tacit + explicit, p.r_geo, p.lam, scenario.space.L)
+    orgs["pool"][:] = usable * pool
+    scale = p.s_sp * usable / np.maximum(weight, 1.0)
     explicit += scale[:, None] * gap
     gained = scale * gap.sum(axis=1)
     orgs["learned"][:, channel("spillover")] += gained
