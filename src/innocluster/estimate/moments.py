@@ -132,29 +132,7 @@ def kpf_rd_elasticity(
         first: the first year to use, inclusive (``None``: no lower bound).
         last: the last year to use, inclusive (``None``: no upper bound).
     """
-    from innocluster.estimate.kpf import kpf
-
-    rows = panel[
-        _window(panel["year"], first, last) & panel["kind"].isin(PRODUCERS) & (panel["rd"] > 0)
-    ]
-    if rows["org_id"].nunique() < 2 or rows["patents"].sum() == 0:
-        return float("nan")
-    data = pd.DataFrame(
-        {
-            "org_id": rows["org_id"].to_numpy(),
-            "year": rows["year"].to_numpy(),
-            "patents": rows["patents"].to_numpy(),
-            "log_rd": np.log(rows["rd"].to_numpy()),
-        }
-    )
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            fit = kpf(data, "patents", ["log_rd"], panel="org_id", time="year",
-                      year_effects=data["year"].nunique() > 1)  # fmt: skip
-    except InnoclusterError:
-        return float("nan")
-    return float(fit.params["log_rd"])
+    return _producer_kpf(panel, first, last, {"log_rd": "rd"}, "log_rd")
 
 
 def kpf_pool_elasticity(
@@ -175,14 +153,20 @@ def kpf_pool_elasticity(
         first: the first year to use, inclusive (``None``: no lower bound).
         last: the last year to use, inclusive (``None``: no upper bound).
     """
+    logs = {"log_rd": "rd", "log_pool": "spillover_pool"}
+    return _producer_kpf(panel, first, last, logs, "log_pool", model="fe-poisson")
+
+
+def _producer_kpf(panel, first, last, logs: dict[str, str], term: str, **options) -> float:
+    # The coefficient `term` of a KPF of patents on the logs of panel columns (`logs`: regressor
+    # name -> column), firms and leaders with every column positive in the window, year effects
+    # when there are several years; NaN when there is too little to fit or the fit fails.
     from innocluster.estimate.kpf import kpf
 
-    rows = panel[
-        _window(panel["year"], first, last)
-        & panel["kind"].isin(PRODUCERS)
-        & (panel["rd"] > 0)
-        & (panel["spillover_pool"] > 0)
-    ]
+    keep = _window(panel["year"], first, last) & panel["kind"].isin(PRODUCERS)
+    for column in logs.values():
+        keep &= panel[column] > 0
+    rows = panel[keep]
     if rows["org_id"].nunique() < 2 or rows["patents"].sum() == 0:
         return float("nan")
     data = pd.DataFrame(
@@ -190,18 +174,17 @@ def kpf_pool_elasticity(
             "org_id": rows["org_id"].to_numpy(),
             "year": rows["year"].to_numpy(),
             "patents": rows["patents"].to_numpy(),
-            "log_rd": np.log(rows["rd"].to_numpy()),
-            "log_pool": np.log(rows["spillover_pool"].to_numpy()),
+            **{name: np.log(rows[column].to_numpy()) for name, column in logs.items()},
         }
     )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fit = kpf(data, "patents", ["log_rd", "log_pool"], panel="org_id", time="year",
-                      model="fe-poisson", year_effects=data["year"].nunique() > 1)  # fmt: skip
+            fit = kpf(data, "patents", list(logs), panel="org_id", time="year",
+                      year_effects=data["year"].nunique() > 1, **options)  # fmt: skip
     except InnoclusterError:
         return float("nan")
-    return float(fit.params["log_pool"])
+    return float(fit.params[term])
 
 
 def _producer_years(

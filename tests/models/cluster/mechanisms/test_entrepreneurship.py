@@ -12,20 +12,28 @@ from tests.models.cluster.helpers import fresh_state, scenario, step_once
 
 def test_spinoffs_sit_near_their_parents_and_carry_their_knowledge():
     sc = scenario(p_spin=1.0, p_academic=1.0, m_entry=0.0, wealth=1e6, sigma_spin=1.0)
+    state, new, parents, dist, tacit = _spin_off(sc, knowledge=10.0)
+    assert len(parents) == state.flows["spinoffs"] == state.flows["entries"] > 0
+    assert np.median(dist) < 3.0
+    np.testing.assert_allclose(state.orgs["tacit"][new], sc.entrepreneurship.phi * tacit[parents])
+    assert (state.orgs["kind"][new] == FIRM).all()
+
+
+def _spin_off(sc, knowledge=1.0):
+    # One year of entrepreneurship from the initial state with 50 employees everywhere (and
+    # tacit knowledge times `knowledge`): the state, the new rows, their parents' rows, their
+    # distances from them (km) and the tacit knowledge before.
     state = fresh_state(sc)
     state.orgs["employees"][:] = 50
-    state.orgs["tacit"][:] *= 10
+    state.orgs["tacit"][:] *= knowledge
     before = state.orgs.n
     ids = dict(zip(state.orgs["org_id"].tolist(), range(before), strict=True))
     x, y, tacit = state.orgs["x"].copy(), state.orgs["y"].copy(), state.orgs["tacit"].copy()
     step_once(entrepreneurship, state, sc)
     new = slice(before, state.orgs.n)
     parents = np.array([ids[p] for p in state.orgs["parent"][new]])
-    assert len(parents) == state.flows["spinoffs"] == state.flows["entries"] > 0
     dist = np.hypot(state.orgs["x"][new] - x[parents], state.orgs["y"][new] - y[parents])
-    assert np.median(dist) < 3.0
-    np.testing.assert_allclose(state.orgs["tacit"][new], sc.entrepreneurship.phi * tacit[parents])
-    assert (state.orgs["kind"][new] == FIRM).all()
+    return state, new, parents, dist, tacit
 
 
 def test_entry_needs_wealth_or_a_grant():
@@ -74,15 +82,7 @@ def test_spinoffs_that_do_not_settle_locally_choose_a_region_as_outsiders_do():
     sc = scenario(
         p_spin=1.0, p_academic=1.0, m_entry=0.0, wealth=1e6, sigma_spin=0.01, spin_local=0.0
     )
-    state = fresh_state(sc)
-    state.orgs["employees"][:] = 50
-    before = state.orgs.n
-    ids = dict(zip(state.orgs["org_id"].tolist(), range(before), strict=True))
-    x, y, tacit = state.orgs["x"].copy(), state.orgs["y"].copy(), state.orgs["tacit"].copy()
-    step_once(entrepreneurship, state, sc)
-    new = slice(before, state.orgs.n)
-    parents = np.array([ids[p] for p in state.orgs["parent"][new]])
+    state, new, parents, dist, tacit = _spin_off(sc)
     assert len(parents) >= 10
-    dist = np.hypot(state.orgs["x"][new] - x[parents], state.orgs["y"][new] - y[parents])
     assert np.median(dist) > 10.0  # uniform regions (pull 0), not 0.01 km from the parent
     np.testing.assert_allclose(state.orgs["tacit"][new], sc.entrepreneurship.phi * tacit[parents])
